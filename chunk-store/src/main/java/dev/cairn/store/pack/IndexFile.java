@@ -1,0 +1,96 @@
+package dev.cairn.store.pack;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import dev.cairn.store.BlobId;
+import dev.cairn.store.BlobStore;
+import dev.cairn.store.CorruptObjectException;
+import dev.cairn.store.ObjectName;
+import dev.cairn.store.ObjectType;
+import dev.cairn.store.codec.BlobCodec;
+import dev.cairn.store.codec.BlobKind;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An index file: for each pack it covers, the blobs in it with offset, sealed length and raw length. Encoded
+ * as CBOR (schema in {@code docs/FORMAT.md}), then sealed as a whole object under {@code index/}.
+ */
+public final class IndexFile {
+    static final int VERSION = 1;
+    private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+
+    private IndexFile() {
+    }
+
+    record Blob(@JsonProperty("t") int type, @JsonProperty("id") byte[] id, @JsonProperty("o") long offset,
+            @JsonProperty("l") int length, @JsonProperty("r") int rawLength) {
+    }
+
+    record Pack(@JsonProperty("id") byte[] id, @JsonProperty("blobs") List<Blob> blobs) {
+    }
+
+    record Doc(@JsonProperty("v") int version, @JsonProperty("packs") List<Pack> packs) {
+    }
+
+    /** Encodes the entries (grouped by pack, in the order given). */
+    public static byte[] encode(List<IndexEntry> entries) {
+        Map<BlobId, List<Blob>> byPack = new LinkedHashMap<>();
+        for (IndexEntry e : entries) {
+            PackedBlob b = e.blob();
+            byPack.computeIfAbsent(e.pack(), k -> new ArrayList<>())
+                    .add(new Blob(b.type().code(), b.id().bytes(), b.offset(), b.length(), b.rawLength()));
+        }
+        List<Pack> packs = new ArrayList<>(byPack.size());
+        byPack.forEach((id, blobs) -> packs.add(new Pack(id.bytes(), blobs)));
+        try {
+            return CBOR.writeValueAsBytes(new Doc(VERSION, packs));
+        } catch (IOException e) {
+            throw new IllegalStateException("CBOR encoding failed", e);
+        }
+    }
+
+    /** Decodes an index file's plaintext. */
+    public static List<IndexEntry> decode(byte[] raw, String what) throws CorruptObjectException {
+        Doc doc;
+        try {
+            doc = CBOR.readValue(raw, Doc.class);
+        } catch (IOException e) {
+            throw new CorruptObjectException(what, "not an index file: " + e.getMessage(), e);
+        }
+        if (doc.version() != VERSION) {
+            throw new CorruptObjectException(what, "index version " + doc.version() + " is not " + VERSION);
+        }
+        List<IndexEntry> out = new ArrayList<>();
+        try {
+            for (Pack p : doc.packs()) {
+                BlobId pack = BlobId.of(p.id());
+                for (Blob b : p.blobs()) {
+                    BlobType type = BlobType.ofCode(b.type());
+                    if (type == null) {
+                        throw new CorruptObjectException(what, "unknown blob type " + b.type());
+                    }
+                    out.add(new IndexEntry(pack, new PackedBlob(type, BlobId.of(b.id()), b.offset(), b.length(),
+                            b.rawLength())));
+                }
+            }
+        } catch (NullPointerException | IllegalArgumentException e) {
+            throw new CorruptObjectException(what, "malformed index entry", e);
+        }
+        return out;
+    }
+
+    /** Seals and stores an index file covering {@code entries}. */
+    public static ObjectName save(BlobStore store, BlobCodec codec, List<IndexEntry> entries) throws IOException {
+        return SealedObjects.save(store, codec, ObjectType.INDEX, BlobKind.INDEX, encode(entries));
+    }
+
+    /** Loads and decodes one stored index file. */
+    public static List<IndexEntry> load(BlobStore store, BlobCodec codec, ObjectName name) throws IOException {
+        return decode(SealedObjects.load(store, codec, name, BlobKind.INDEX), name.toString());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.cairn.store.pack;
+
+import dev.cairn.store.BlobId;
+import dev.cairn.store.BlobStore;
+import dev.cairn.store.ObjectExistsException;
+import dev.cairn.store.ObjectName;
+import dev.cairn.store.ObjectType;
+import dev.cairn.store.codec.BlobCodec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Groups blobs into packs, one open pack per {@link BlobType}, stores each pack once it reaches the target size,
+ * and writes index files for stored packs: packs first, then the index that covers them. Blobs become
+ * readable through {@link #takeIndexed()} entries only after their index is stored. Not thread-safe.
+ */
+public final class PackAssembler {
+    /** Index files are written once this many entries wait, and on {@link #flush}. */
+    static final int INDEX_ENTRIES = 50_000;
+
+    private final BlobStore store;
+    private final BlobCodec codec;
+    private final int packSize;
+    private final Map<BlobType, PackWriter> open = new EnumMap<>(BlobType.class);
+    private final List<IndexEntry> unindexed = new ArrayList<>();
+    private final List<IndexEntry> indexed = new ArrayList<>();
+    private long packsStored;
+    private long bytesStored;
+
+    public PackAssembler(BlobStore store, BlobCodec codec, int packSize) {
+        if (packSize < 1024) {
+            throw new IllegalArgumentException("pack size " + packSize + " is below 1024 bytes");
+        }
+        this.store = store;
+        this.codec = codec;
+        this.packSize = packSize;
+    }
+
+    /** Adds a blob; may store a pack (and an index file) when the open pack reaches the target size. */
+    public void add(BlobType type, BlobId id, byte[] raw, int off, int len) throws IOException {
+        PackWriter w = open.computeIfAbsent(type, t -> new PackWriter(codec, Math.min(packSize + packSize / 8,
+                codec.maxSealedLength(len) + 1024)));
+        w.add(type, id, raw, off, len);
+        if (w.size() >= packSize) {
+            storePack(w);
+        }
+        if (unindexed.size() >= INDEX_ENTRIES) {
+            writeIndex();
+        }
+    }
+
+    private void storePack(PackWriter w) throws IOException {
+        PackWriter.FinishedPack p = w.finish();
+        try {
+            store.put(ObjectName.of(ObjectType.DATA, p.id().hex()), p.bytes());
+            bytesStored += p.bytes().length;
+            packsStored++;
+        } catch (ObjectExistsException same) {
+            // Identical bytes are stored already (named by content).
+        }
+        for (PackedBlob b : p.blobs()) {
+            unindexed.add(new IndexEntry(p.id(), b));
+        }
+    }
+
+    private void writeIndex() throws IOException {
+        if (unindexed.isEmpty()) {
+            return;
+        }
+        IndexFile.save(store, codec, unindexed);
+        indexed.addAll(unindexed);
+        unindexed.clear();
+    }
+
+    /** Stores every open pack, then an index file covering every stored pack not yet indexed. */
+    public void flush() throws IOException {
+        for (PackWriter w : open.values()) {
+            if (!w.isEmpty()) {
+                storePack(w);
+            }
+        }
+        writeIndex();
+    }
+
+    /** Entries made durable (pack and index stored) since the last call; the list is handed over. */
+    public List<IndexEntry> takeIndexed() {
+        List<IndexEntry> out = new ArrayList<>(indexed);
+        indexed.clear();
+        return out;
+    }
+
+    public long packsStored() {
+        return packsStored;
+    }
+
+    public long bytesStored() {
+        return bytesStored;
+    }
+}

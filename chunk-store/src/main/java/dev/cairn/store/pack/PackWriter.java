@@ -1,0 +1,132 @@
+package dev.cairn.store.pack;
+
+import dev.cairn.store.BlobId;
+import dev.cairn.store.CorruptObjectException;
+import dev.cairn.store.codec.BlobCodec;
+import dev.cairn.store.codec.BlobKind;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds one pack in memory: sealed blobs appended back to back, then on {@link #finish} the sealed header and
+ * its length. Every finished pack is parsed back and each blob authenticated before it is returned, so a pack
+ * that leaves the writer is known to be readable. Not thread-safe; reusable after {@code finish}.
+ *
+ * <p>Layout (version 1): {@code blob* || sealed header || header length (u32, big-endian)}; the header's
+ * plaintext is {@code version (u8) || count (u32) || (type u8, length u32, raw length u32, id[32])*}, and each
+ * blob's offset is the sum of the lengths before it.
+ */
+public final class PackWriter {
+    static final int VERSION = 1;
+    static final int ENTRY_SIZE = 1 + 4 + 4 + BlobId.LENGTH;
+    static final int HEADER_PREFIX = 1 + 4;
+
+    private final BlobCodec codec;
+    private final GrowableBuffer buf;
+    private final List<PackedBlob> blobs = new ArrayList<>();
+    private long rawBytes;
+
+    public PackWriter(BlobCodec codec, int initialCapacity) {
+        this.codec = codec;
+        this.buf = new GrowableBuffer(initialCapacity);
+    }
+
+    /** Seals {@code len} bytes of {@code raw} from {@code off} and appends them as blob {@code id}. */
+    public void add(BlobType type, BlobId id, byte[] raw, int off, int len) {
+        buf.ensureFree(codec.maxSealedLength(len));
+        int offset = buf.size();
+        int n = codec.seal(type.kind(), id, raw, off, len, buf.array(), offset);
+        buf.advance(n);
+        blobs.add(new PackedBlob(type, id, offset, n, len));
+        rawBytes += len;
+    }
+
+    /** Bytes of sealed blobs so far. */
+    public int size() {
+        return buf.size();
+    }
+
+    /** Raw (uncompressed) bytes of the blobs so far. */
+    public long rawBytes() {
+        return rawBytes;
+    }
+
+    public int count() {
+        return blobs.size();
+    }
+
+    public boolean isEmpty() {
+        return blobs.isEmpty();
+    }
+
+    /**
+     * Appends the header, checks the whole pack by parsing it back, and returns it; the writer is then empty.
+     *
+     * @throws IllegalStateException if the pack does not read back as written (a bug or failing memory, never
+     *     stored)
+     */
+    public FinishedPack finish() {
+        if (blobs.isEmpty()) {
+            throw new IllegalStateException("an empty pack is never written");
+        }
+        byte[] header = new byte[HEADER_PREFIX + ENTRY_SIZE * blobs.size()];
+        header[0] = VERSION;
+        putInt(header, 1, blobs.size());
+        int p = HEADER_PREFIX;
+        for (PackedBlob b : blobs) {
+            header[p] = (byte) b.type().code();
+            putInt(header, p + 1, b.length());
+            putInt(header, p + 5, b.rawLength());
+            b.id().copyTo(header, p + 9);
+            p += ENTRY_SIZE;
+        }
+        int sealedLen = codec.seal(BlobKind.PACK_HEADER, null, header, 0, header.length,
+                reserve(codec.maxSealedLength(header.length)), buf.size());
+        buf.advance(sealedLen);
+        buf.putInt(sealedLen);
+        byte[] bytes = buf.toArray();
+        List<PackedBlob> written = List.copyOf(blobs);
+        try {
+            List<PackedBlob> parsed = PackReader.parse(bytes, codec, "new pack");
+            if (!parsed.equals(written)) {
+                throw new IllegalStateException("new pack's header does not list the blobs written");
+            }
+            for (PackedBlob b : parsed) {
+                codec.verify(b.type().kind(), b.id(), bytes, (int) b.offset(), b.length(), "new pack blob " + b.id());
+            }
+        } catch (CorruptObjectException e) {
+            throw new IllegalStateException("new pack does not read back: " + e.getMessage(), e);
+        }
+        long raw = rawBytes;
+        buf.clear();
+        blobs.clear();
+        rawBytes = 0;
+        return new FinishedPack(BlobId.of(sha256(bytes)), bytes, written, raw);
+    }
+
+    private byte[] reserve(int n) {
+        buf.ensureFree(n + 4);
+        return buf.array();
+    }
+
+    static void putInt(byte[] b, int p, int v) {
+        b[p] = (byte) (v >>> 24);
+        b[p + 1] = (byte) (v >>> 16);
+        b[p + 2] = (byte) (v >>> 8);
+        b[p + 3] = (byte) v;
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A complete pack: its id (SHA-256 of the bytes), the bytes, and what it holds. */
+    public record FinishedPack(BlobId id, byte[] bytes, List<PackedBlob> blobs, long rawBytes) {
+    }
+}

@@ -1,0 +1,145 @@
+package dev.cairn.store.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.store.BlobId;
+import dev.cairn.store.BlobStore;
+import dev.cairn.store.CorruptObjectException;
+import dev.cairn.store.LocalDirectoryBlobStore;
+import dev.cairn.store.ObjectInfo;
+import dev.cairn.store.ObjectName;
+import dev.cairn.store.ObjectType;
+import dev.cairn.store.codec.BlobCodec;
+import dev.cairn.store.codec.ChunkIdHasher;
+import dev.cairn.store.codec.Compression;
+import dev.cairn.store.codec.MasterKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackWriterTest {
+    static final MasterKey KEY = MasterKey.random(new SecureRandom(), true);
+
+    @TempDir
+    Path dir;
+
+    static byte[] blob(int i, int size) {
+        byte[] b = new byte[size];
+        Random r = new Random(i);
+        for (int k = 0; k < size; k++) {
+            b[k] = (byte) (r.nextInt(4) == 0 ? r.nextInt() : 'x');
+        }
+        return b;
+    }
+
+    @Test
+    void finishedPackParsesBackAndReadsFromTheStore() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.at(dir);
+        ChunkIdHasher h = KEY.newIdHasher();
+        try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT)) {
+            PackWriter w = new PackWriter(codec, 1024);
+            Map<BlobId, byte[]> content = new HashMap<>();
+            for (int i = 0; i < 50; i++) {
+                byte[] b = blob(i, 1000 + i * 97);
+                BlobId id = h.id(b, 0, b.length);
+                content.put(id, b);
+                w.add(i % 5 == 0 ? BlobType.TREE : BlobType.DATA, id, b, 0, b.length);
+            }
+            PackWriter.FinishedPack p = w.finish();
+            assertThat(w.isEmpty()).isTrue();
+            assertThat(p.blobs()).hasSize(50);
+            assertThat(PackReader.parse(p.bytes(), codec, "p")).isEqualTo(p.blobs());
+            ObjectName name = ObjectName.of(ObjectType.DATA, p.id().hex());
+            store.put(name, p.bytes());
+            List<PackedBlob> header = PackReader.readHeader(store, store.stat(name).orElseThrow(), codec);
+            assertThat(header).isEqualTo(p.blobs());
+            for (PackedBlob b : header) {
+                assertThat(SealedObjects.loadBlob(store, codec, new IndexEntry(p.id(), b))).isEqualTo(content.get(b.id()));
+            }
+        }
+    }
+
+    @Test
+    void largeHeadersTakeASecondRead() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.at(dir);
+        ChunkIdHasher h = KEY.newIdHasher();
+        try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT)) {
+            PackWriter w = new PackWriter(codec, 1024);
+            for (int i = 0; i < 3000; i++) {
+                byte[] b = blob(i, 20);
+                w.add(BlobType.DATA, h.id(b, 0, b.length), b, 0, b.length);
+            }
+            PackWriter.FinishedPack p = w.finish();
+            ObjectName name = ObjectName.of(ObjectType.DATA, p.id().hex());
+            store.put(name, p.bytes());
+            assertThat(PackReader.readHeader(store, store.stat(name).orElseThrow(), codec)).isEqualTo(p.blobs());
+        }
+    }
+
+    @Test
+    void truncatedOrDamagedPacksAreReportedAsCorrupted() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.at(dir);
+        try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT)) {
+            PackWriter w = new PackWriter(codec, 1024);
+            byte[] b = blob(1, 5000);
+            BlobId id = KEY.newIdHasher().id(b, 0, b.length);
+            w.add(BlobType.DATA, id, b, 0, b.length);
+            PackWriter.FinishedPack p = w.finish();
+            byte[] truncated = java.util.Arrays.copyOf(p.bytes(), p.bytes().length - 10);
+            assertThatThrownBy(() -> PackReader.parse(truncated, codec, "pack x"))
+                    .isInstanceOf(CorruptObjectException.class).hasMessageStartingWith("pack x");
+            byte[] damaged = p.bytes().clone();
+            damaged[100] ^= 1;
+            ObjectName name = ObjectName.of(ObjectType.DATA, p.id().hex());
+            store.put(name, damaged);
+            PackedBlob entry = PackReader.readHeader(store, store.stat(name).orElseThrow(), codec).get(0);
+            assertThatThrownBy(() -> SealedObjects.loadBlob(store, codec, new IndexEntry(p.id(), entry)))
+                    .isInstanceOf(CorruptObjectException.class).hasMessageContaining("authentication failed");
+            ObjectName tiny = ObjectName.of(ObjectType.DATA, "ab".repeat(32));
+            store.put(tiny, new byte[] {0, 0, 0, 9});
+            assertThatThrownBy(() -> PackReader.readHeader(store, new ObjectInfo(tiny, 4), codec))
+                    .isInstanceOf(CorruptObjectException.class).hasMessageContaining("truncated");
+        }
+    }
+
+    @Test
+    void assemblerStoresPacksBeforeTheirIndexAndSeparatesTypes() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.at(dir);
+        ChunkIdHasher h = KEY.newIdHasher();
+        try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT)) {
+            PackAssembler a = new PackAssembler(store, codec, 64 * 1024);
+            List<BlobId> ids = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                byte[] b = blob(i, 3000);
+                BlobId id = h.id(b, 0, b.length);
+                ids.add(id);
+                a.add(i % 10 == 0 ? BlobType.TREE : BlobType.DATA, id, b, 0, b.length);
+            }
+            assertThat(store.list(ObjectType.DATA)).isNotEmpty();
+            assertThat(store.list(ObjectType.INDEX)).isEmpty();
+            a.flush();
+            List<IndexEntry> indexed = a.takeIndexed();
+            assertThat(indexed).hasSize(200);
+            List<IndexEntry> fromFiles = new ArrayList<>();
+            for (ObjectInfo info : store.list(ObjectType.INDEX)) {
+                fromFiles.addAll(IndexFile.load(store, codec, info.name()));
+            }
+            assertThat(fromFiles).containsExactlyInAnyOrderElementsOf(indexed);
+            Map<BlobId, BlobType> typeOfPack = new HashMap<>();
+            for (IndexEntry e : indexed) {
+                BlobType prev = typeOfPack.put(e.pack(), e.blob().type());
+                assertThat(prev == null || prev == e.blob().type()).as("one type per pack").isTrue();
+                assertThat(store.stat(ObjectName.of(ObjectType.DATA, e.pack().hex()))).isPresent();
+            }
+            assertThat(indexed.stream().map(e -> e.blob().id())).containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
+}
