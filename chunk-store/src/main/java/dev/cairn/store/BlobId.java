@@ -1,5 +1,7 @@
 package dev.cairn.store;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -17,6 +19,7 @@ public final class BlobId implements Comparable<BlobId> {
     }
 
     /** Wraps a copy of {@code bytes}, which must be 32 bytes long. */
+    @JsonCreator
     public static BlobId of(byte[] bytes) {
         return of(bytes, 0);
     }
@@ -38,6 +41,7 @@ public final class BlobId implements Comparable<BlobId> {
     }
 
     /** A copy of the id's bytes. */
+    @JsonValue
     public byte[] bytes() {
         return bytes.clone();
     }

@@ -1,0 +1,23 @@
+package dev.cairn.backup;
+
+import java.nio.file.Path;
+
+/** Receives progress of a backup; called from the backup's threads. */
+public interface BackupProgress {
+    /** A file was processed: its size, and how many bytes were read (0 when its content was reused). */
+    void file(Path path, long size, long bytesRead);
+
+    /** Something could not be backed up. */
+    void warning(String message);
+
+    /** Ignores everything. */
+    BackupProgress NONE = new BackupProgress() {
+        @Override
+        public void file(Path path, long size, long bytesRead) {
+        }
+
+        @Override
+        public void warning(String message) {
+        }
+    };
+}

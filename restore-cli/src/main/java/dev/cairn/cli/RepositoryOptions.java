@@ -1,0 +1,110 @@
+package dev.cairn.cli;
+
+import dev.cairn.store.BlobStore;
+import dev.cairn.store.LocalDirectoryBlobStore;
+import dev.cairn.store.repo.Repository;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Option;
+
+/** Where the repository is and how its passphrase is found; mixed into every command that opens one. */
+final class RepositoryOptions {
+    @Option(names = {"-r", "--repo"}, paramLabel = "DIR|URL",
+            description = "Repository location (default: CAIRN_REPOSITORY).")
+    String repo;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the passphrase from the first line of FILE (default: CAIRN_PASSWORD_FILE).")
+    Path passwordFile;
+
+    @Option(names = "--password-command", paramLabel = "CMD",
+            description = "Run CMD with sh -c and use the first line it prints (default: CAIRN_PASSWORD_COMMAND).")
+    String passwordCommand;
+
+    BlobStore store(CliContext ctx) {
+        String location = repo != null ? repo : ctx.env().get("CAIRN_REPOSITORY");
+        if (location == null || location.isBlank()) {
+            throw new IllegalArgumentException("no repository given: use --repo DIR or set CAIRN_REPOSITORY");
+        }
+        if (location.startsWith("s3:")) {
+            throw new IllegalArgumentException("S3 repositories are not available in this build yet: " + location);
+        }
+        if (location.startsWith("file:")) {
+            location = location.substring(5);
+        }
+        return LocalDirectoryBlobStore.at(Path.of(location));
+    }
+
+    Repository open(CliContext ctx) throws IOException {
+        BlobStore store = store(ctx);
+        if (!Repository.readConfig(store).encrypted()) {
+            return Repository.open(store, null, Clock.systemUTC());
+        }
+        return Repository.open(store, passphrase(ctx, "passphrase for " + store.location()), Clock.systemUTC());
+    }
+
+    /** The passphrase, from the first source that is set. */
+    char[] passphrase(CliContext ctx, String prompt) throws IOException {
+        Path file = passwordFile != null ? passwordFile
+                : ctx.env().containsKey("CAIRN_PASSWORD_FILE") ? Path.of(ctx.env().get("CAIRN_PASSWORD_FILE")) : null;
+        String command = passwordCommand != null ? passwordCommand : ctx.env().get("CAIRN_PASSWORD_COMMAND");
+        if (passwordFile == null && passwordCommand != null) {
+            file = null;
+        }
+        if (file != null) {
+            return firstLine(Files.readString(file, StandardCharsets.UTF_8), "password file " + file);
+        }
+        if (command != null) {
+            return fromCommand(command);
+        }
+        String env = ctx.env().get("CAIRN_PASSWORD");
+        if (env != null) {
+            return env.toCharArray();
+        }
+        return prompt(prompt);
+    }
+
+    static char[] prompt(String prompt) throws IOException {
+        java.io.Console c = System.console();
+        if (c == null) {
+            throw new IOException("no passphrase: set CAIRN_PASSWORD, CAIRN_PASSWORD_FILE or CAIRN_PASSWORD_COMMAND,"
+                    + " or use --password-file (no terminal to ask on)");
+        }
+        char[] p = c.readPassword("%s: ", prompt);
+        if (p == null) {
+            throw new IOException("no passphrase entered");
+        }
+        return p;
+    }
+
+    private static char[] firstLine(String text, String what) throws IOException {
+        String line = text.lines().findFirst().orElse("");
+        if (line.isEmpty()) {
+            throw new IOException(what + " is empty");
+        }
+        return line.toCharArray();
+    }
+
+    private static char[] fromCommand(String command) throws IOException {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("password command did not finish within 60 s: " + command);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running the password command", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("password command exited with " + p.exitValue() + ": " + command);
+        }
+        return firstLine(out, "output of the password command");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.cairn.cli;
+
+import java.util.Locale;
+
+/**
+ * A progress line on a terminal: files, bytes, rate, redrawn at most every half second; silent when the output
+ * is not a terminal.
+ */
+final class TerminalProgress implements AutoCloseable {
+    private final CliContext ctx;
+    private final boolean enabled;
+    private final long start = System.nanoTime();
+    private long files;
+    private long bytes;
+    private long read;
+    private long lastDraw;
+    private boolean drawn;
+
+    TerminalProgress(CliContext ctx) {
+        this.ctx = ctx;
+        this.enabled = ctx.interactive();
+    }
+
+    synchronized void add(long files, long bytes, long read) {
+        this.files += files;
+        this.bytes += bytes;
+        this.read += read;
+        long now = System.nanoTime();
+        if (enabled && now - lastDraw > 500_000_000L) {
+            lastDraw = now;
+            double secs = Math.max(1e-3, (now - start) / 1e9);
+            ctx.err().printf(Locale.ROOT, "\r%d files, %s scanned, %s read, %s/s   ", this.files,
+                    Sizes.bytes(this.bytes), Sizes.bytes(this.read), Sizes.bytes((long) (this.read / secs)));
+            drawn = true;
+        }
+    }
+
+    synchronized void clear() {
+        if (drawn) {
+            ctx.err().print("\r\033[K");
+            drawn = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        clear();
+    }
+}
