@@ -176,7 +176,7 @@ public final class Backup {
         return switch (node.type()) {
             case DIRECTORY -> directory(path, node, parent);
             case FILE -> file(path, node, parent);
-            default -> node;
+            default -> parent != null && sameExceptAccessTime(parent, node) ? parent : node;
         };
     }
 
@@ -279,7 +279,11 @@ public final class Backup {
         return node.withContent(content, read);
     }
 
-    /** Whether two nodes agree in everything a backup records except atime (and a directory's subtree). */
+    /**
+     * Whether two nodes agree in everything a backup records except atime (and a directory's subtree or a file's
+     * content, which the caller compares). Reading a file, listing a directory or reading a link moves its atime;
+     * keeping the parent node then keeps tree ids stable across runs.
+     */
     static boolean sameExceptAccessTime(Node parent, Node now) {
         return parent.name().equals(now.name()) && parent.type() == now.type() && parent.mode() == now.mode()
                 && parent.uid() == now.uid() && parent.gid() == now.gid()
@@ -287,6 +291,8 @@ public final class Backup {
                 && java.util.Objects.equals(parent.group(), now.group())
                 && parent.mtimeNanos() == now.mtimeNanos() && parent.ctimeNanos() == now.ctimeNanos()
                 && parent.inode() == now.inode() && parent.deviceId() == now.deviceId() && parent.links() == now.links()
+                && parent.size() == now.size() && parent.rdev() == now.rdev()
+                && java.util.Objects.equals(parent.linkTarget(), now.linkTarget())
                 && parent.xattrList().equals(now.xattrList());
     }
 

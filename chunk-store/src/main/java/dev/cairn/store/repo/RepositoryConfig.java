@@ -78,6 +78,10 @@ public record RepositoryConfig(
         try {
             c = Json.MAPPER.readValue(json, RepositoryConfig.class);
         } catch (IOException e) {
+            if (!new String(json, java.nio.charset.StandardCharsets.ISO_8859_1).contains(FORMAT)) {
+                throw new RepositoryException(location + " is not a cairn repository (its config is some other"
+                        + " program's)");
+            }
             throw new CorruptObjectException(location + "/config", "not valid cairn config JSON ("
                     + firstLine(e.getMessage()) + ")");
         }

@@ -1,0 +1,216 @@
+package dev.cairn.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.catalog.InMemoryBlobIndex;
+import dev.cairn.catalog.MetadataReader;
+import dev.cairn.catalog.model.FileName;
+import dev.cairn.catalog.model.Node;
+import dev.cairn.catalog.model.NodeType;
+import dev.cairn.catalog.model.Tree;
+import dev.cairn.store.BlobId;
+import dev.cairn.store.LocalDirectoryBlobStore;
+import dev.cairn.store.ObjectType;
+import dev.cairn.store.chunker.ChunkerParams;
+import dev.cairn.store.repo.Repository;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackupTest {
+    @TempDir
+    Path tmp;
+
+    Path src;
+    Repository repo;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        src = tmp.resolve("src");
+        Files.createDirectories(src.resolve("a/b"));
+        Files.createDirectories(src.resolve("empty"));
+        byte[] big = new byte[300_000];
+        new Random(1).nextBytes(big);
+        Files.write(src.resolve("big.bin"), big);
+        Files.writeString(src.resolve("a/hello.txt"), "hello\n");
+        Files.writeString(src.resolve("a/b/deep.txt"), "deep ".repeat(1000));
+        Files.write(src.resolve("a/b/copy.bin"), big);
+        Files.createSymbolicLink(src.resolve("link"), Path.of("a/hello.txt"));
+        // Small chunks so that files span several chunks and packs fill up.
+        Repository.InitOptions opts = Repository.InitOptions.defaults().withKdfCost(1 << 10)
+                .withChunker(ChunkerParams.of(4096, 16384, 65536, 1)).withPackSize(64 * 1024);
+        repo = Repository.init(LocalDirectoryBlobStore.at(tmp.resolve("repo")), opts, "pw".toCharArray(),
+                Clock.systemUTC());
+    }
+
+    BackupResult backup() throws IOException {
+        return Backup.run(repo, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+    }
+
+    MetadataReader reader() throws IOException {
+        return new MetadataReader(repo, InMemoryBlobIndex.load(repo));
+    }
+
+    Node lookup(MetadataReader r, String snapshotId, String path) throws IOException {
+        Tree t = r.tree(r.resolve(snapshotId).snapshot().tree());
+        Node n = t.find(FileName.of("src"));
+        for (String part : path.split("/")) {
+            n = r.tree(n.subtree()).find(FileName.of(part));
+            if (n == null) {
+                return null;
+            }
+        }
+        return n;
+    }
+
+    byte[] content(MetadataReader r, Node file) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (BlobId id : file.content()) {
+            out.write(r.data(id));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void firstBackupStoresEveryFileReadably() throws IOException {
+        BackupResult res = backup();
+        assertThat(res.exitCode()).isZero();
+        assertThat(res.warnings()).isEmpty();
+        assertThat(res.summary().filesNew()).isEqualTo(4);
+        assertThat(res.summary().totalFiles()).isEqualTo(4);
+        assertThat(res.summary().dirsNew()).isEqualTo(4);
+        assertThat(res.summary().bytesRead()).isEqualTo(300_000 * 2 + 6 + 5000);
+        // The copy deduplicates against the original.
+        assertThat(res.summary().dataAdded()).isLessThan(300_000 + 6 + 5000 + 1);
+        assertThat(repo.store().list(ObjectType.SNAPSHOT)).hasSize(1);
+        try (MetadataReader r = reader()) {
+            for (String f : List.of("big.bin", "a/hello.txt", "a/b/deep.txt", "a/b/copy.bin")) {
+                Node n = lookup(r, res.snapshotId(), f);
+                assertThat(n.type()).isEqualTo(NodeType.FILE);
+                assertThat(content(r, n)).as(f).isEqualTo(Files.readAllBytes(src.resolve(f)));
+                assertThat(n.mtimeNanos()).isEqualTo(
+                        Files.getLastModifiedTime(src.resolve(f)).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            }
+            Node link = lookup(r, res.snapshotId(), "link");
+            assertThat(link.type()).isEqualTo(NodeType.SYMLINK);
+            assertThat(link.linkTarget().toString()).isEqualTo("a/hello.txt");
+            assertThat(r.tree(lookup(r, res.snapshotId(), "empty").subtree()).nodes()).isEmpty();
+        }
+    }
+
+    @Test
+    void unchangedTreeGivesTheSameRootAndReadsNothing() throws IOException {
+        BackupResult first = backup();
+        BackupResult second = backup();
+        assertThat(second.parentId()).isEqualTo(first.snapshotId());
+        assertThat(second.summary().filesUnmodified()).isEqualTo(4);
+        assertThat(second.summary().bytesRead()).isZero();
+        assertThat(second.summary().dataBlobs()).isZero();
+        assertThat(second.summary().treeBlobs()).isZero();
+        try (MetadataReader r = reader()) {
+            assertThat(r.resolve(second.snapshotId()).snapshot().tree())
+                    .isEqualTo(r.resolve(first.snapshotId()).snapshot().tree());
+        }
+    }
+
+    @Test
+    void incrementalSeesEditsRenamesDeletionsAndPermissionChanges() throws IOException, InterruptedException {
+        backup();
+        Files.writeString(src.resolve("a/hello.txt"), "hello, world\n");
+        Files.move(src.resolve("a/b/deep.txt"), src.resolve("a/b/renamed.txt"));
+        Files.delete(src.resolve("big.bin"));
+        Files.setPosixFilePermissions(src.resolve("a/b/copy.bin"), PosixFilePermissions.fromString("rw-------"));
+        BackupResult res = backup();
+        assertThat(res.summary().filesChanged()).as("edited, and chmod moved ctime").isEqualTo(2);
+        assertThat(res.summary().filesNew()).as("the renamed file").isEqualTo(1);
+        assertThat(res.summary().filesUnmodified()).isZero();
+        assertThat(res.summary().totalFiles()).isEqualTo(3);
+        assertThat(res.summary().dataAdded()).as("only the edit is new data").isEqualTo(13);
+        try (MetadataReader r = reader()) {
+            assertThat(lookup(r, res.snapshotId(), "big.bin")).isNull();
+            assertThat(lookup(r, res.snapshotId(), "a/b/deep.txt")).isNull();
+            assertThat(content(r, lookup(r, res.snapshotId(), "a/hello.txt")))
+                    .isEqualTo("hello, world\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(lookup(r, res.snapshotId(), "a/b/copy.bin").mode()).isEqualTo(0600);
+        }
+    }
+
+    @Test
+    void forceRereadsEverything() throws IOException {
+        backup();
+        BackupResult res = Backup.run(repo, BackupOptions.of(List.of(src)).withForce(true), BackupProgress.NONE);
+        assertThat(res.parentId()).isNull();
+        assertThat(res.summary().bytesRead()).isEqualTo(300_000 * 2 + 6 + 5000);
+        assertThat(res.summary().dataBlobs()).isZero();
+    }
+
+    @Test
+    void vanishingFileIsAWarningAndThePartialSnapshotIsWritten() throws IOException {
+        // Files are visited in name order: a/b/copy.bin comes before big.bin.
+        BackupProgress deleteBigWhenCopyIsRead = new BackupProgress() {
+            @Override
+            public void file(Path path, long size, long bytesRead) {
+                if (path.endsWith("copy.bin")) {
+                    try {
+                        Files.delete(src.resolve("big.bin"));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+
+            @Override
+            public void warning(String message) {
+            }
+        };
+        BackupResult res = Backup.run(repo, BackupOptions.of(List.of(src)), deleteBigWhenCopyIsRead);
+        assertThat(res.exitCode()).isEqualTo(BackupResult.EXIT_PARTIAL);
+        assertThat(res.warnings()).singleElement().asString().contains("big.bin").contains("vanished");
+        try (MetadataReader r = reader()) {
+            assertThat(lookup(r, res.snapshotId(), "big.bin")).isNull();
+            assertThat(lookup(r, res.snapshotId(), "a/b/copy.bin")).isNotNull();
+        }
+    }
+
+    @Test
+    void snapshotLabelsAndMissingSources() throws IOException {
+        BackupResult res = Backup.run(repo, BackupOptions.of(List.of(src)).withTags(List.of("nightly"))
+                .withHost("node7").withTime(Instant.parse("2026-01-31T02:00:00Z")), BackupProgress.NONE);
+        try (MetadataReader r = reader()) {
+            var s = r.resolve(res.snapshotId().substring(0, 6)).snapshot();
+            assertThat(s.host()).isEqualTo("node7");
+            assertThat(s.tags()).containsExactly("nightly");
+            assertThat(s.time()).isEqualTo(Instant.parse("2026-01-31T02:00:00Z"));
+            assertThat(s.paths()).containsExactly(src.toString());
+        }
+        assertThatThrownBy(() -> Backup.run(repo, BackupOptions.of(List.of(tmp.resolve("nope"))), BackupProgress.NONE))
+                .hasMessageContaining("nope");
+    }
+
+    @Test
+    void identicalDirectoriesShareOneTree() throws IOException {
+        Files.createDirectories(src.resolve("x"));
+        Files.createDirectories(src.resolve("y"));
+        for (String d : List.of("x", "y")) {
+            Files.writeString(src.resolve(d + "/f"), "same");
+            Files.setLastModifiedTime(src.resolve(d + "/f"), java.nio.file.attribute.FileTime.fromMillis(1000));
+        }
+        BackupResult res = backup();
+        try (MetadataReader r = reader()) {
+            Tree x = r.tree(lookup(r, res.snapshotId(), "x").subtree());
+            Tree y = r.tree(lookup(r, res.snapshotId(), "y").subtree());
+            assertThat(x.nodes().get(0).content()).isEqualTo(y.nodes().get(0).content());
+        }
+    }
+}
