@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -26,9 +25,6 @@ import picocli.CommandLine.ParentCommand;
 final class BackupCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
-
-    @Mixin
-    RepositoryOptions repo;
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to back up.")
     List<Path> paths;
@@ -68,7 +64,7 @@ final class BackupCommand implements Callable<Integer> {
         BackupOptions opts = BackupOptions.of(paths).withTags(tags).withHost(host).withTime(at).withParent(parent)
                 .withForce(force);
         BackupResult result;
-        try (Repository r = repo.open(ctx); TerminalProgress progress = new TerminalProgress(ctx)) {
+        try (Repository r = root.repo.open(ctx); TerminalProgress progress = new TerminalProgress(ctx)) {
             result = Backup.run(r, opts, new BackupProgress() {
                 @Override
                 public void file(Path path, long size, long bytesRead) {

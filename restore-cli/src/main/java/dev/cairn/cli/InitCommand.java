@@ -7,7 +7,6 @@ import dev.cairn.store.repo.Repository;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -16,9 +15,6 @@ import picocli.CommandLine.ParentCommand;
 final class InitCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
-
-    @Mixin
-    RepositoryOptions repo;
 
     @Option(names = "--insecure-no-encryption",
             description = "Store blobs unencrypted (checksummed only). For trusted targets and benchmarks.")
@@ -53,13 +49,13 @@ final class InitCommand implements Callable<Integer> {
                 .withEncryption(!noEncryption)
                 .withPackSize(packSize)
                 .withKdfCost(kdfCost);
-        BlobStore store = repo.store(ctx);
+        BlobStore store = root.repo.store(ctx);
         char[] pass = null;
         if (noEncryption) {
             ctx.err().println("cairn: WARNING: --insecure-no-encryption: blobs are stored in plain form; anyone who"
                     + " can read " + store.location() + " can read your data");
         } else {
-            pass = repo.passphrase(ctx, "new passphrase for " + store.location());
+            pass = root.repo.passphrase(ctx, "new passphrase for " + store.location());
         }
         try (Repository r = Repository.init(store, opts, pass, Clock.systemUTC())) {
             ctx.out().println("created repository " + r.config().id().substring(0, 10) + " at " + store.location()

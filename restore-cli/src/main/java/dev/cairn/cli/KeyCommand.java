@@ -55,16 +55,13 @@ final class KeyCommand {
         @ParentCommand
         KeyCommand key;
 
-        @Mixin
-        RepositoryOptions repo;
-
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             CliContext ctx = key.root.ctx;
-            try (Repository r = repo.open(ctx)) {
+            try (Repository r = key.root.repo.open(ctx)) {
                 java.util.List<Repository.KeyInfo> keys = r.listKeys();
                 if (json) {
                     ctx.out().println(MetadataCodec.toJson(keys));
@@ -86,15 +83,12 @@ final class KeyCommand {
         KeyCommand key;
 
         @Mixin
-        RepositoryOptions repo;
-
-        @Mixin
         NewPassphrase next;
 
         @Override
         public Integer call() throws Exception {
             CliContext ctx = key.root.ctx;
-            try (Repository r = repo.open(ctx)) {
+            try (Repository r = key.root.repo.open(ctx)) {
                 String id = r.addKey(next.read(ctx), next.kdfCost);
                 ctx.out().println("added key " + id.substring(0, 10));
             }
@@ -107,16 +101,13 @@ final class KeyCommand {
         @ParentCommand
         KeyCommand key;
 
-        @Mixin
-        RepositoryOptions repo;
-
         @Parameters(paramLabel = "ID", description = "Key id or unique prefix.")
         String id;
 
         @Override
         public Integer call() throws Exception {
             CliContext ctx = key.root.ctx;
-            try (Repository r = repo.open(ctx)) {
+            try (Repository r = key.root.repo.open(ctx)) {
                 ctx.out().println("removed key " + r.removeKey(id).substring(0, 10));
             }
             return Cairn.EXIT_OK;
@@ -129,15 +120,12 @@ final class KeyCommand {
         KeyCommand key;
 
         @Mixin
-        RepositoryOptions repo;
-
-        @Mixin
         NewPassphrase next;
 
         @Override
         public Integer call() throws Exception {
             CliContext ctx = key.root.ctx;
-            try (Repository r = repo.open(ctx)) {
+            try (Repository r = key.root.repo.open(ctx)) {
                 String id = r.changePassphrase(next.read(ctx), next.kdfCost);
                 ctx.out().println("changed passphrase; new key " + id.substring(0, 10));
             }

@@ -10,18 +10,22 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** Where the repository is and how its passphrase is found; mixed into every command that opens one. */
+/**
+ * Where the repository is and how its passphrase is found. Declared once on the root command and inherited by
+ * every subcommand, so {@code cairn -r DIR snapshots} and {@code cairn snapshots -r DIR} both work.
+ */
 final class RepositoryOptions {
-    @Option(names = {"-r", "--repo"}, paramLabel = "DIR|URL",
+    @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "DIR|URL",
             description = "Repository location (default: CAIRN_REPOSITORY).")
     String repo;
 
-    @Option(names = "--password-file", paramLabel = "FILE",
+    @Option(names = "--password-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Read the passphrase from the first line of FILE (default: CAIRN_PASSWORD_FILE).")
     Path passwordFile;
 
-    @Option(names = "--password-command", paramLabel = "CMD",
+    @Option(names = "--password-command", scope = ScopeType.INHERIT, paramLabel = "CMD",
             description = "Run CMD with sh -c and use the first line it prints (default: CAIRN_PASSWORD_COMMAND).")
     String passwordCommand;
 

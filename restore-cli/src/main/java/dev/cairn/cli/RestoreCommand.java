@@ -8,7 +8,6 @@ import dev.cairn.store.repo.Repository;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -19,9 +18,6 @@ final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Mixin
-    RepositoryOptions repo;
-
     @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot id, unique prefix, or 'latest'.")
     String snapshot;
 
@@ -31,7 +27,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext ctx = root.ctx;
-        try (Repository r = repo.open(ctx);
+        try (Repository r = root.repo.open(ctx);
                 MetadataReader reader = new MetadataReader(r, InMemoryBlobIndex.load(r))) {
             MetadataReader.SnapshotRef snap = reader.resolve(snapshot);
             RestoreResult result = new Restorer(reader).restore(snap.snapshot().tree(), target);

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -9,14 +10,18 @@ import picocli.CommandLine.Spec;
         description = "Near-storage incremental backup: chunk, deduplicate, compress, encrypt, pack, restore.",
         subcommands = {InitCommand.class, KeyCommand.class, BackupCommand.class, RestoreCommand.class,
             SnapshotsCommand.class, DebugCommand.class},
-        footer = {"", "Repository: --repo DIR or CAIRN_REPOSITORY. Passphrase: --password-file, --password-command,",
-            "CAIRN_PASSWORD_FILE, CAIRN_PASSWORD_COMMAND or CAIRN_PASSWORD, else a prompt on a terminal.",
-            "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 backup finished with warnings (partial snapshot)."})
+        footer = {"", "Repository: --repo DIR or CAIRN_REPOSITORY.",
+            "Passphrase: --password-file, --password-command, CAIRN_PASSWORD_FILE,",
+            "  CAIRN_PASSWORD_COMMAND or CAIRN_PASSWORD, else a prompt on a terminal.",
+            "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 backup finished with warnings."})
 final class RootCommand implements Runnable {
     final CliContext ctx;
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    RepositoryOptions repo;
 
     RootCommand(CliContext ctx) {
         this.ctx = ctx;

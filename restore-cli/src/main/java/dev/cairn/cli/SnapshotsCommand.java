@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -19,16 +18,13 @@ final class SnapshotsCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Mixin
-    RepositoryOptions repo;
-
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         CliContext ctx = root.ctx;
-        try (Repository r = repo.open(ctx);
+        try (Repository r = root.repo.open(ctx);
                 MetadataReader reader = new MetadataReader(r, new InMemoryBlobIndex())) {
             List<MetadataReader.SnapshotRef> all = reader.snapshots();
             if (json) {

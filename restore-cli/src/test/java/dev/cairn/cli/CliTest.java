@@ -67,8 +67,12 @@ class CliTest {
         assertThat(out).contains("2 unmodified");
         assertThat(cairn("snapshots")).isZero();
         assertThat(out).contains("2 snapshots").contains("t1");
-        assertThat(cairn("snapshots", "--json")).isZero();
+        env.remove("CAIRN_REPOSITORY");
+        assertThat(cairn("-r", tmp.resolve("repo").toString(), "snapshots")).isZero();
+        assertThat(out).contains("2 snapshots");
+        assertThat(cairn("snapshots", "--repo", tmp.resolve("repo").toString(), "--json")).isZero();
         assertThat(out).contains("\"paths\"");
+        env.put("CAIRN_REPOSITORY", tmp.resolve("repo").toString());
         Path target = tmp.resolve("restored");
         assertThat(cairn("restore", "latest", "--target", target.toString())).isZero();
         assertThat(target.resolve("data/blob.bin")).hasSameBinaryContentAs(src.resolve("blob.bin"));
