@@ -49,6 +49,9 @@ public final class BlobCodec implements AutoCloseable {
     private byte[] scratch = new byte[64 * 1024];
 
     BlobCodec(SecretKey key, Compression compression) {
+        if (key != null) {
+            CipherWarmUp.start();
+        }
         this.key = key;
         this.compression = compression;
         try {
