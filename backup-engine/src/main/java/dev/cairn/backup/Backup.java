@@ -1,7 +1,7 @@
 package dev.cairn.backup;
 
-import dev.cairn.catalog.BlobIndex;
-import dev.cairn.catalog.InMemoryBlobIndex;
+import dev.cairn.catalog.Catalog;
+import dev.cairn.catalog.CatalogSync;
 import dev.cairn.catalog.MetadataReader;
 import dev.cairn.catalog.MetadataReader.SnapshotRef;
 import dev.cairn.catalog.model.BackupSummary;
@@ -19,79 +19,101 @@ import dev.cairn.store.codec.BlobCodec;
 import dev.cairn.store.codec.BlobKind;
 import dev.cairn.store.codec.ChunkIdHasher;
 import dev.cairn.store.pack.BlobType;
-import dev.cairn.store.pack.PackAssembler;
+import dev.cairn.store.pack.IndexEntry;
+import dev.cairn.store.pack.IndexFile;
 import dev.cairn.store.pack.SealedObjects;
 import dev.cairn.store.repo.Repository;
 import dev.cairn.store.repo.RepositoryLock;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One backup run. Holds a shared lock for its duration (refreshed in the background), and commits in the order
- * the repository format requires: packs, then index files, then the snapshot. A run that dies before the end
- * leaves only packs and index files, which the next run reuses.
+ * One backup run.
+ *
+ * <p>The calling thread walks the sources depth first, one {@code lstat} per entry, entries in name order, in
+ * step with the parent snapshot's trees (read from the catalog's tree cache): an unchanged file reuses its chunk
+ * list without being opened. Files to read go to {@code threads} workers, at most a few per worker in flight,
+ * which read, chunk, id, deduplicate, compress, encrypt and pack them. A directory's tree is built and stored
+ * when its last child is done. Memory is bounded by the number of workers and the pack size, whatever the
+ * number of files or the size of the repository.
+ *
+ * <p>Commit order: packs, then the index files that cover them, then the snapshot. A shared lock is held (and
+ * refreshed) throughout. A run that dies leaves only packs and index files; the next run finds packs that no
+ * index covers, indexes them and reuses their blobs.
  */
 public final class Backup {
+    private static final int IN_FLIGHT_PER_THREAD = 4;
+
     private final Repository repo;
+    private final Catalog catalog;
     private final BackupOptions options;
     private final BackupProgress progress;
     private final FileAttributes attributes = new FileAttributes(true);
-    private final List<String> warnings = new ArrayList<>();
-    private final Set<BlobId> addedThisRun = new HashSet<>();
+    private final Excludes.Matcher excluded;
+    private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final LongAdder filesNew = new LongAdder();
+    private final LongAdder filesChanged = new LongAdder();
+    private final LongAdder filesUnmodified = new LongAdder();
+    private final LongAdder dirsNew = new LongAdder();
+    private final LongAdder dirsChanged = new LongAdder();
+    private final LongAdder dirsUnmodified = new LongAdder();
+    private final LongAdder totalFiles = new LongAdder();
+    private final LongAdder totalBytes = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
 
-    private BlobIndex index;
     private MetadataReader reader;
-    private BlobCodec codec;
-    private ChunkIdHasher hasher;
+    private BlobSaver saver;
+    private ExecutorService workers;
+    private Semaphore inFlight;
     private FastCdc chunker;
-    private byte[] chunkBuffer;
-    private PackAssembler packs;
+    private ThreadLocal<ChunkIdHasher> hashers;
+    private ThreadLocal<byte[]> chunkBuffers;
 
-    private long filesNew;
-    private long filesChanged;
-    private long filesUnmodified;
-    private long dirsNew;
-    private long dirsChanged;
-    private long dirsUnmodified;
-    private long dataBlobs;
-    private long treeBlobs;
-    private long dataAdded;
-    private long totalFiles;
-    private long totalBytes;
-    private long bytesRead;
-
-    private Backup(Repository repo, BackupOptions options, BackupProgress progress) {
+    private Backup(Repository repo, Catalog catalog, BackupOptions options, BackupProgress progress) {
         this.repo = repo;
+        this.catalog = catalog;
         this.options = options;
         this.progress = progress;
+        this.excluded = options.excludes().matcher();
     }
 
-    /** Runs a backup of {@code options.sources()} into {@code repo}. */
-    public static BackupResult run(Repository repo, BackupOptions options, BackupProgress progress) throws IOException {
-        return new Backup(repo, options, progress).run();
+    /** Backs up {@code options.sources()} into {@code repo}, using and updating {@code catalog}. */
+    public static BackupResult run(Repository repo, Catalog catalog, BackupOptions options, BackupProgress progress)
+            throws IOException {
+        return new Backup(repo, catalog, options, progress).run();
     }
 
     private BackupResult run() throws IOException {
-        for (Path source : options.sources()) {
-            if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                throw new NoSuchFileException(source.toString(), null, "source does not exist");
-            }
-        }
         List<FileName> names = new ArrayList<>();
         for (Path source : options.sources()) {
+            if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(source.toString(), null, "source does not exist");
+            }
             FileName n = rootName(source);
             if (names.contains(n)) {
                 throw new IllegalArgumentException("two sources are both named '" + n + "'; back them up separately");
@@ -101,42 +123,67 @@ public final class Backup {
         long started = System.nanoTime();
         Instant time = options.time() != null ? options.time() : repo.clock().instant();
         String host = options.host() != null ? options.host() : hostName();
-        try (RepositoryLock lock = RepositoryLock.shared(repo);
-                Refresher refresher = new Refresher(lock);
-                BlobCodec c = repo.newCodec()) {
-            codec = c;
-            index = InMemoryBlobIndex.load(repo);
-            reader = new MetadataReader(repo, index);
-            hasher = repo.newIdHasher();
+        try (RepositoryLock lock = RepositoryLock.shared(repo); LockRefresher refresher = new LockRefresher(lock)) {
+            indexLeftovers(CatalogSync.sync(repo, catalog));
+            reader = new MetadataReader(repo, catalog);
+            saver = new BlobSaver(repo, catalog);
             chunker = repo.chunker();
-            chunkBuffer = new byte[chunker.bufferSize()];
-            packs = new PackAssembler(repo.store(), codec, repo.config().packSize());
-
-            SnapshotRef parent = findParent(host);
-            Tree parentRoot = parent == null ? null : reader.tree(parent.snapshot().tree());
-            List<Node> roots = new ArrayList<>();
-            for (int i = 0; i < options.sources().size(); i++) {
-                Path source = options.sources().get(i);
-                FileName name = names.get(i);
-                Node parentNode = parentRoot == null ? null : parentRoot.find(name);
-                Node n = entry(source, name, parentNode);
-                if (n != null) {
-                    roots.add(n);
+            hashers = ThreadLocal.withInitial(repo::newIdHasher);
+            chunkBuffers = ThreadLocal.withInitial(() -> new byte[chunker.bufferSize()]);
+            workers = Executors.newFixedThreadPool(options.threads(), r -> {
+                Thread t = new Thread(r, "cairn-backup-worker");
+                t.setDaemon(true);
+                return t;
+            });
+            inFlight = new Semaphore(options.threads() * IN_FLIGHT_PER_THREAD);
+            try {
+                SnapshotRef parent = findParent(host);
+                Tree parentRoot = parent == null ? null : reader.tree(parent.snapshot().tree());
+                List<CompletableFuture<Node>> roots = new ArrayList<>();
+                for (int i = 0; i < options.sources().size(); i++) {
+                    Path source = options.sources().get(i);
+                    Node parentNode = parentRoot == null ? null : parentRoot.find(names.get(i));
+                    roots.add(entry(source, names.get(i), parentNode, -1));
                 }
+                List<Node> rootNodes = await(roots);
+                BlobId rootTree = saveTree(new Tree(rootNodes));
+                saver.flush();
+                BackupSummary summary = new BackupSummary(filesNew.sum(), filesChanged.sum(), filesUnmodified.sum(),
+                        dirsNew.sum(), dirsChanged.sum(), dirsUnmodified.sum(), saver.dataBlobs.get(),
+                        saver.treeBlobs.get(), saver.dataAdded.get(), saver.bytesStored(), totalFiles.sum(),
+                        totalBytes.sum(), bytesRead.sum(), warnings.size(), (System.nanoTime() - started) / 1e9);
+                Snapshot snap = new Snapshot(Snapshot.VERSION, time, host, System.getProperty("user.name", ""),
+                        options.sources().stream().map(Path::toString).toList(), options.tags(),
+                        parent == null ? null : parent.id(), rootTree, summary);
+                byte[] raw = MetadataCodec.encodeSnapshot(snap);
+                ObjectName name;
+                try (BlobCodec codec = repo.newCodec()) {
+                    name = SealedObjects.save(repo.store(), codec, ObjectType.SNAPSHOT, BlobKind.SNAPSHOT, raw);
+                }
+                catalog.cacheSnapshot(name.id(), raw);
+                return new BackupResult(name.id(), parent == null ? null : parent.id(), summary, List.copyOf(warnings));
+            } finally {
+                workers.shutdownNow();
+                reader.close();
+                saver.close();
             }
-            BlobId rootTree = saveTree(new Tree(roots));
-            packs.flush();
-            BackupSummary summary = new BackupSummary(filesNew, filesChanged, filesUnmodified, dirsNew, dirsChanged,
-                    dirsUnmodified, dataBlobs, treeBlobs, dataAdded, packs.bytesStored(), totalFiles, totalBytes,
-                    bytesRead, warnings.size(), (System.nanoTime() - started) / 1e9);
-            Snapshot snap = new Snapshot(Snapshot.VERSION, time, host, System.getProperty("user.name", ""),
-                    options.sources().stream().map(Path::toString).toList(), options.tags(),
-                    parent == null ? null : parent.id(), rootTree, summary);
-            ObjectName name = SealedObjects.save(repo.store(), codec, ObjectType.SNAPSHOT, BlobKind.SNAPSHOT,
-                    MetadataCodec.encodeSnapshot(snap));
-            reader.close();
-            return new BackupResult(name.id(), parent == null ? null : parent.id(), summary, List.copyOf(warnings));
         }
+    }
+
+    /** Writes an index file for packs an interrupted run stored without one, so their blobs count as stored. */
+    private void indexLeftovers(CatalogSync.Result sync) throws IOException {
+        if (sync.unindexedEntries().isEmpty()) {
+            return;
+        }
+        ObjectName name;
+        try (BlobCodec codec = repo.newCodec()) {
+            name = IndexFile.save(repo.store(), codec, sync.unindexedEntries());
+        }
+        Set<BlobId> packs = new HashSet<>();
+        for (IndexEntry e : sync.unindexedEntries()) {
+            packs.add(e.pack());
+        }
+        catalog.markIndexed(name.id(), packs);
     }
 
     private SnapshotRef findParent(String host) throws IOException {
@@ -157,109 +204,213 @@ public final class Backup {
     }
 
     static FileName rootName(Path source) {
-        Path fn = source.getFileName();
-        return FileName.of(fn == null ? "root" : fn.toString());
+        return source.getFileName() == null ? FileName.of("root") : RawPaths.name(source);
     }
 
-    /** Backs up one entry; null when it vanished or cannot be read (a warning). */
-    private Node entry(Path path, FileName name, Node parent) throws IOException {
+    /** Waits for every future; nulls (entries left out) are dropped. Rethrows the run's first failure. */
+    private List<Node> await(List<CompletableFuture<Node>> futures) throws IOException {
+        try {
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
+        } catch (CompletionException e) {
+            failure.compareAndSet(null, e.getCause());
+        }
+        Throwable f = failure.get();
+        if (f != null) {
+            if (f instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (f instanceof IOException io) {
+                throw io;
+            }
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(f);
+        }
+        List<Node> out = new ArrayList<>(futures.size());
+        for (CompletableFuture<Node> c : futures) {
+            Node n = c.join();
+            if (n != null) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** Starts backing up one entry; the future yields null when it is left out. */
+    private CompletableFuture<Node> entry(Path path, FileName name, Node parent, long rootDevice) {
+        if (failure.get() != null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!excluded.isEmpty() && rootDevice != -1 && excluded.excluded(path)) {
+            return CompletableFuture.completedFuture(null);
+        }
         Node node;
         try {
             node = attributes.read(path, name);
         } catch (NoSuchFileException e) {
             warn(path, "vanished before it was read");
-            return null;
+            return CompletableFuture.completedFuture(null);
         } catch (AccessDeniedException e) {
             warn(path, "permission denied");
-            return null;
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
         }
+        progress.scanned(path, node.size());
         return switch (node.type()) {
-            case DIRECTORY -> directory(path, node, parent);
+            case DIRECTORY -> directory(path, node, parent, rootDevice == -1 ? node.deviceId() : rootDevice);
             case FILE -> file(path, node, parent);
-            default -> parent != null && sameExceptAccessTime(parent, node) ? parent : node;
+            default -> CompletableFuture.completedFuture(
+                    parent != null && sameExceptAccessTime(parent, node) ? parent : node);
         };
     }
 
-    private Node directory(Path dir, Node node, Node parent) throws IOException {
+    private CompletableFuture<Node> directory(Path dir, Node node, Node parent, long rootDevice) {
+        if (options.excludes().oneFileSystem() && node.deviceId() != rootDevice) {
+            // Another filesystem's mount point: kept as an empty directory.
+            try {
+                return CompletableFuture.completedFuture(finishDirectory(node, null, List.of()));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 children.add(p);
             }
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException | NotDirectoryException e) {
             warn(dir, "vanished before it was listed");
-            return null;
+            return CompletableFuture.completedFuture(null);
         } catch (AccessDeniedException e) {
             warn(dir, "permission denied");
-            return null;
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        children.sort((a, b) -> FileName.of(a.getFileName().toString()).compareTo(FileName.of(b.getFileName().toString())));
-        Tree parentTree = null;
-        if (parent != null && parent.type() == NodeType.DIRECTORY) {
-            parentTree = reader.tree(parent.subtree());
+        List<FileName> names = new ArrayList<>(children.size());
+        List<Integer> order = new ArrayList<>(children.size());
+        for (int i = 0; i < children.size(); i++) {
+            names.add(RawPaths.name(children.get(i)));
+            order.add(i);
         }
-        List<Node> nodes = new ArrayList<>(children.size());
-        for (Path child : children) {
-            FileName childName = FileName.of(child.getFileName().toString());
-            Node n = entry(child, childName, parentTree == null ? null : parentTree.find(childName));
-            if (n != null) {
-                nodes.add(n);
+        for (String marker : options.excludes().ifPresent()) {
+            if (names.contains(FileName.of(marker))) {
+                return CompletableFuture.completedFuture(null);
             }
         }
-        BlobId tree = saveTree(new Tree(nodes));
-        if (parentTree == null) {
-            dirsNew++;
+        order.sort((a, b) -> names.get(a).compareTo(names.get(b)));
+        Tree parentTree;
+        try {
+            parentTree = parent != null && parent.type() == NodeType.DIRECTORY ? reader.tree(parent.subtree()) : null;
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<CompletableFuture<Node>> futures = new ArrayList<>(children.size());
+        for (int i : order) {
+            FileName childName = names.get(i);
+            futures.add(entry(children.get(i), childName, parentTree == null ? null : parentTree.find(childName),
+                    rootDevice));
+        }
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            List<Node> nodes = new ArrayList<>(futures.size());
+            for (CompletableFuture<Node> f : futures) {
+                Node n = f.join();
+                if (n != null) {
+                    nodes.add(n);
+                }
+            }
+            try {
+                return finishDirectory(node, parent, nodes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private Node finishDirectory(Node node, Node parent, List<Node> children) throws IOException {
+        BlobId tree = saveTree(new Tree(children));
+        if (parent == null || parent.type() != NodeType.DIRECTORY) {
+            dirsNew.increment();
         } else if (tree.equals(parent.subtree())) {
-            dirsUnmodified++;
+            dirsUnmodified.increment();
             if (sameExceptAccessTime(parent, node)) {
                 // Listing a directory moves its atime; an otherwise identical directory keeps its parent node so
                 // that its tree id, and every tree above it, stays the same.
                 return parent;
             }
         } else {
-            dirsChanged++;
+            dirsChanged.increment();
         }
         return node.withSubtree(tree);
     }
 
-    private Node file(Path path, Node node, Node parent) throws IOException {
-        totalFiles++;
-        totalBytes += node.size();
-        if (parent != null && parent.type() == NodeType.FILE && parent.size() == node.size()
+    private CompletableFuture<Node> file(Path path, Node node, Node parent) {
+        totalFiles.increment();
+        if (!options.force() && parent != null && parent.type() == NodeType.FILE && parent.size() == node.size()
                 && parent.mtimeNanos() == node.mtimeNanos() && parent.ctimeNanos() == node.ctimeNanos()
-                && parent.inode() == node.inode() && allStored(parent.content())) {
-            filesUnmodified++;
+                && parent.inode() == node.inode() && allKnown(parent.content())) {
+            filesUnmodified.increment();
+            totalBytes.add(node.size());
             progress.file(path, node.size(), 0);
-            // Unchanged size, mtime, ctime and inode: any metadata change would have moved ctime, so the parent
+            // Size, mtime, ctime and inode unchanged: any metadata change would have moved ctime, so the parent
             // node (with its atime, which reading the file moves) still describes the file.
-            return sameExceptAccessTime(parent, node) ? parent : node.withContent(parent.content(), parent.size());
+            return CompletableFuture.completedFuture(
+                    sameExceptAccessTime(parent, node) ? parent : node.withContent(parent.content(), parent.size()));
         }
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new IOException("backup interrupted"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return readFile(path, node, parent);
+            } catch (IOException e) {
+                failure.compareAndSet(null, e);
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                throw e;
+            } finally {
+                inFlight.release();
+            }
+        }, workers);
+    }
+
+    /** Reads, chunks and stores one file on a worker thread. Null when it vanished or cannot be read. */
+    private Node readFile(Path path, Node node, Node parent) throws IOException {
+        ChunkIdHasher hasher = hashers.get();
         List<BlobId> content = new ArrayList<>();
         long read = 0;
-        try (InputStream in = Files.newInputStream(path)) {
-            FastCdc.Stream s = chunker.stream(in, chunkBuffer);
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            FastCdc.Stream s = chunker.stream(in, chunkBuffers.get());
             while (s.next()) {
                 BlobId id = hasher.id(s.buffer(), s.chunkStart(), s.chunkLength());
-                if (!index.contains(id) && addedThisRun.add(id)) {
-                    packs.add(BlobType.DATA, id, s.buffer(), s.chunkStart(), s.chunkLength());
-                    dataBlobs++;
-                    dataAdded += s.chunkLength();
-                }
+                saver.save(BlobType.DATA, id, s.buffer(), s.chunkStart(), s.chunkLength());
                 content.add(id);
                 read += s.chunkLength();
             }
         } catch (NoSuchFileException e) {
-            totalFiles--;
-            totalBytes -= node.size();
+            totalFiles.decrement();
             warn(path, "vanished before it was read");
             return null;
         } catch (AccessDeniedException e) {
-            totalFiles--;
-            totalBytes -= node.size();
+            totalFiles.decrement();
             warn(path, "permission denied");
             return null;
+        } catch (IOException e) {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !isRepositoryFailure(e)) {
+                totalFiles.decrement();
+                warn(path, "cannot be read: " + e.getMessage());
+                return null;
+            }
+            throw e;
         }
-        bytesRead += read;
+        bytesRead.add(read);
+        totalBytes.add(read);
         progress.file(path, node.size(), read);
         Node after;
         try {
@@ -270,13 +421,30 @@ public final class Backup {
         if (after == null || after.mtimeNanos() != node.mtimeNanos() || after.size() != read) {
             warn(path, "changed while it was read; the snapshot holds the " + read + " bytes read");
         }
-        if (parent == null) {
-            filesNew++;
-        } else {
-            filesChanged++;
-        }
-        totalBytes += read - node.size();
+        (parent == null ? filesNew : filesChanged).increment();
         return node.withContent(content, read);
+    }
+
+    private static boolean isRepositoryFailure(IOException e) {
+        return e instanceof dev.cairn.store.ObjectExistsException || e instanceof dev.cairn.store.CorruptObjectException;
+    }
+
+    private boolean allKnown(List<BlobId> content) {
+        for (BlobId id : content) {
+            if (!saver.known(id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private BlobId saveTree(Tree tree) throws IOException {
+        byte[] bytes = MetadataCodec.encodeTree(tree);
+        BlobId id = hashers.get().id(bytes, 0, bytes.length);
+        if (saver.save(BlobType.TREE, id, bytes, 0, bytes.length)) {
+            catalog.cacheTree(id, bytes);
+        }
+        return id;
     }
 
     /**
@@ -287,32 +455,12 @@ public final class Backup {
     static boolean sameExceptAccessTime(Node parent, Node now) {
         return parent.name().equals(now.name()) && parent.type() == now.type() && parent.mode() == now.mode()
                 && parent.uid() == now.uid() && parent.gid() == now.gid()
-                && java.util.Objects.equals(parent.user(), now.user())
-                && java.util.Objects.equals(parent.group(), now.group())
+                && Objects.equals(parent.user(), now.user()) && Objects.equals(parent.group(), now.group())
                 && parent.mtimeNanos() == now.mtimeNanos() && parent.ctimeNanos() == now.ctimeNanos()
                 && parent.inode() == now.inode() && parent.deviceId() == now.deviceId() && parent.links() == now.links()
                 && parent.size() == now.size() && parent.rdev() == now.rdev()
-                && java.util.Objects.equals(parent.linkTarget(), now.linkTarget())
+                && Objects.equals(parent.linkTarget(), now.linkTarget())
                 && parent.xattrList().equals(now.xattrList());
-    }
-
-    private boolean allStored(List<BlobId> content) {
-        for (BlobId id : content) {
-            if (!index.contains(id) && !addedThisRun.contains(id)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private BlobId saveTree(Tree tree) throws IOException {
-        byte[] bytes = MetadataCodec.encodeTree(tree);
-        BlobId id = hasher.id(bytes, 0, bytes.length);
-        if (!index.contains(id) && addedThisRun.add(id)) {
-            packs.add(BlobType.TREE, id, bytes, 0, bytes.length);
-            treeBlobs++;
-        }
-        return id;
     }
 
     private void warn(Path path, String problem) {
@@ -334,14 +482,14 @@ public final class Backup {
     }
 
     /** Refreshes the lock in the background while the backup runs. */
-    private static final class Refresher implements AutoCloseable {
+    private static final class LockRefresher implements AutoCloseable {
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-lock-refresh");
             t.setDaemon(true);
             return t;
         });
 
-        Refresher(RepositoryLock lock) {
+        LockRefresher(RepositoryLock lock) {
             long every = RepositoryLock.REFRESH_EVERY.toSeconds();
             timer.scheduleAtFixedRate(() -> {
                 try {
@@ -357,5 +505,4 @@ public final class Backup {
             timer.shutdownNow();
         }
     }
-
 }

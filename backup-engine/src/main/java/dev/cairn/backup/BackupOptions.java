@@ -5,42 +5,56 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What to back up and how the snapshot is labelled. {@code time} and {@code host} default to now and this
- * machine's name; {@code parent} (an id or prefix) overrides the automatic choice of the latest snapshot with
- * the same host and paths; {@code force} rereads every file.
+ * What to back up and how. {@code time} and {@code host} default to now and this machine's name; {@code parent}
+ * (an id or prefix) overrides the automatic choice of the latest snapshot with the same host and paths;
+ * {@code force} rereads every file; {@code threads} is the number of threads that read, chunk and store file
+ * content (default: the number of processors).
  */
 public record BackupOptions(List<Path> sources, List<String> tags, String host, Instant time, String parent,
-        boolean force) {
+        boolean force, Excludes excludes, int threads) {
     public BackupOptions {
         if (sources == null || sources.isEmpty()) {
             throw new IllegalArgumentException("nothing to back up: give at least one path");
         }
         sources = sources.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         tags = tags == null ? List.of() : List.copyOf(tags);
+        excludes = excludes == null ? Excludes.NONE : excludes;
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads " + threads + " is not between 1 and 256");
+        }
     }
 
     /** Defaults for {@code sources}. */
     public static BackupOptions of(List<Path> sources) {
-        return new BackupOptions(sources, List.of(), null, null, null, false);
+        return new BackupOptions(sources, List.of(), null, null, null, false, Excludes.NONE,
+                Runtime.getRuntime().availableProcessors());
     }
 
     public BackupOptions withTime(Instant t) {
-        return new BackupOptions(sources, tags, host, t, parent, force);
+        return new BackupOptions(sources, tags, host, t, parent, force, excludes, threads);
     }
 
     public BackupOptions withTags(List<String> t) {
-        return new BackupOptions(sources, t, host, time, parent, force);
+        return new BackupOptions(sources, t, host, time, parent, force, excludes, threads);
     }
 
     public BackupOptions withHost(String h) {
-        return new BackupOptions(sources, tags, h, time, parent, force);
+        return new BackupOptions(sources, tags, h, time, parent, force, excludes, threads);
     }
 
     public BackupOptions withParent(String p) {
-        return new BackupOptions(sources, tags, host, time, p, force);
+        return new BackupOptions(sources, tags, host, time, p, force, excludes, threads);
     }
 
     public BackupOptions withForce(boolean f) {
-        return new BackupOptions(sources, tags, host, time, parent, f);
+        return new BackupOptions(sources, tags, host, time, parent, f, excludes, threads);
+    }
+
+    public BackupOptions withExcludes(Excludes e) {
+        return new BackupOptions(sources, tags, host, time, parent, force, e, threads);
+    }
+
+    public BackupOptions withThreads(int n) {
+        return new BackupOptions(sources, tags, host, time, parent, force, excludes, n);
     }
 }

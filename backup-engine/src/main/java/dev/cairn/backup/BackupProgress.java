@@ -4,6 +4,13 @@ import java.nio.file.Path;
 
 /** Receives progress of a backup; called from the backup's threads. */
 public interface BackupProgress {
+    /**
+     * The scanner found an entry (called on the scanning thread, after its {@code lstat} and before its content
+     * is read): the total so far, for rates and estimates.
+     */
+    default void scanned(Path path, long size) {
+    }
+
     /** A file was processed: its size, and how many bytes were read (0 when its content was reused). */
     void file(Path path, long size, long bytesRead);
 

@@ -3,7 +3,7 @@ package dev.cairn.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.catalog.InMemoryBlobIndex;
+import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.MetadataReader;
 import dev.cairn.catalog.model.FileName;
 import dev.cairn.catalog.model.Node;
@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ class BackupTest {
 
     Path src;
     Repository repo;
+    Catalog catalog;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -52,14 +54,20 @@ class BackupTest {
                 .withChunker(ChunkerParams.of(4096, 16384, 65536, 1)).withPackSize(64 * 1024);
         repo = Repository.init(LocalDirectoryBlobStore.at(tmp.resolve("repo")), opts, "pw".toCharArray(),
                 Clock.systemUTC());
+        catalog = Catalog.open(tmp.resolve("catalog"), repo.config().id());
+    }
+
+    @AfterEach
+    void tearDown() {
+        catalog.close();
     }
 
     BackupResult backup() throws IOException {
-        return Backup.run(repo, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        return Backup.run(repo, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE);
     }
 
-    MetadataReader reader() throws IOException {
-        return new MetadataReader(repo, InMemoryBlobIndex.load(repo));
+    MetadataReader reader() {
+        return new MetadataReader(repo, catalog);
     }
 
     Node lookup(MetadataReader r, String snapshotId, String path) throws IOException {
@@ -149,7 +157,7 @@ class BackupTest {
     @Test
     void forceRereadsEverything() throws IOException {
         backup();
-        BackupResult res = Backup.run(repo, BackupOptions.of(List.of(src)).withForce(true), BackupProgress.NONE);
+        BackupResult res = Backup.run(repo, catalog, BackupOptions.of(List.of(src)).withForce(true), BackupProgress.NONE);
         assertThat(res.parentId()).isNull();
         assertThat(res.summary().bytesRead()).isEqualTo(300_000 * 2 + 6 + 5000);
         assertThat(res.summary().dataBlobs()).isZero();
@@ -157,13 +165,13 @@ class BackupTest {
 
     @Test
     void vanishingFileIsAWarningAndThePartialSnapshotIsWritten() throws IOException {
-        // Files are visited in name order: a/b/copy.bin comes before big.bin.
+        // The file disappears after the scanner saw it and before a worker opens it.
         BackupProgress deleteBigWhenCopyIsRead = new BackupProgress() {
             @Override
-            public void file(Path path, long size, long bytesRead) {
-                if (path.endsWith("copy.bin")) {
+            public void scanned(Path path, long size) {
+                if (path.endsWith("big.bin")) {
                     try {
-                        Files.delete(src.resolve("big.bin"));
+                        Files.delete(path);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -171,10 +179,14 @@ class BackupTest {
             }
 
             @Override
+            public void file(Path path, long size, long bytesRead) {
+            }
+
+            @Override
             public void warning(String message) {
             }
         };
-        BackupResult res = Backup.run(repo, BackupOptions.of(List.of(src)), deleteBigWhenCopyIsRead);
+        BackupResult res = Backup.run(repo, catalog, BackupOptions.of(List.of(src)), deleteBigWhenCopyIsRead);
         assertThat(res.exitCode()).isEqualTo(BackupResult.EXIT_PARTIAL);
         assertThat(res.warnings()).singleElement().asString().contains("big.bin").contains("vanished");
         try (MetadataReader r = reader()) {
@@ -185,7 +197,7 @@ class BackupTest {
 
     @Test
     void snapshotLabelsAndMissingSources() throws IOException {
-        BackupResult res = Backup.run(repo, BackupOptions.of(List.of(src)).withTags(List.of("nightly"))
+        BackupResult res = Backup.run(repo, catalog, BackupOptions.of(List.of(src)).withTags(List.of("nightly"))
                 .withHost("node7").withTime(Instant.parse("2026-01-31T02:00:00Z")), BackupProgress.NONE);
         try (MetadataReader r = reader()) {
             var s = r.resolve(res.snapshotId().substring(0, 6)).snapshot();
@@ -194,7 +206,7 @@ class BackupTest {
             assertThat(s.time()).isEqualTo(Instant.parse("2026-01-31T02:00:00Z"));
             assertThat(s.paths()).containsExactly(src.toString());
         }
-        assertThatThrownBy(() -> Backup.run(repo, BackupOptions.of(List.of(tmp.resolve("nope"))), BackupProgress.NONE))
+        assertThatThrownBy(() -> Backup.run(repo, catalog, BackupOptions.of(List.of(tmp.resolve("nope"))), BackupProgress.NONE))
                 .hasMessageContaining("nope");
     }
 

@@ -23,11 +23,25 @@ import java.util.List;
 public final class MetadataReader implements AutoCloseable {
     private final Repository repo;
     private final BlobIndex index;
+    private final TreeCache trees;
+    private final Catalog catalog;
     private final BlobCodec codec;
 
+    /** A reader without local caches: every tree and snapshot comes from the repository. */
     public MetadataReader(Repository repo, BlobIndex index) {
+        this(repo, index, TreeCache.NONE, null);
+    }
+
+    /** A reader that finds blobs through the catalog and caches trees and snapshots in it. */
+    public MetadataReader(Repository repo, Catalog catalog) {
+        this(repo, catalog, catalog, catalog);
+    }
+
+    private MetadataReader(Repository repo, BlobIndex index, TreeCache trees, Catalog catalog) {
         this.repo = repo;
         this.index = index;
+        this.trees = trees;
+        this.catalog = catalog;
         this.codec = repo.newCodec();
     }
 
@@ -38,19 +52,47 @@ public final class MetadataReader implements AutoCloseable {
         }
     }
 
-    /** Every snapshot, oldest first. */
+    /** Every snapshot, oldest first. Snapshots already in the catalog are not read again. */
     public List<SnapshotRef> snapshots() throws IOException {
+        java.util.Map<String, byte[]> cached = catalog == null ? java.util.Map.of() : catalog.cachedSnapshots();
+        java.util.Set<String> present = new java.util.HashSet<>();
         List<SnapshotRef> out = new ArrayList<>();
         for (ObjectInfo info : repo.store().list(ObjectType.SNAPSHOT)) {
-            out.add(new SnapshotRef(info.name().id(), loadSnapshot(info.name())));
+            String id = info.name().id();
+            present.add(id);
+            byte[] raw = cached.get(id);
+            if (raw == null) {
+                try {
+                    raw = SealedObjects.load(repo.store(), codec, info.name(), BlobKind.SNAPSHOT);
+                } catch (dev.cairn.store.NoSuchObjectException forgotten) {
+                    continue;
+                }
+                if (catalog != null) {
+                    catalog.cacheSnapshot(id, raw);
+                }
+            }
+            out.add(new SnapshotRef(id, MetadataCodec.decodeSnapshot(raw, info.name().toString())));
+        }
+        if (catalog != null) {
+            for (String id : cached.keySet()) {
+                if (!present.contains(id)) {
+                    catalog.forgetSnapshot(id);
+                }
+            }
         }
         out.sort(Comparator.comparing((SnapshotRef r) -> r.snapshot().time()).thenComparing(SnapshotRef::id));
         return out;
     }
 
     private Snapshot loadSnapshot(ObjectName name) throws IOException {
-        return MetadataCodec.decodeSnapshot(SealedObjects.load(repo.store(), codec, name, BlobKind.SNAPSHOT),
-                name.toString());
+        byte[] raw = catalog == null ? null : catalog.cachedSnapshot(name.id());
+        if (raw == null) {
+            raw = SealedObjects.load(repo.store(), codec, name, BlobKind.SNAPSHOT);
+            if (catalog != null) {
+                catalog.cacheSnapshot(name.id(), raw);
+            }
+        }
+        return MetadataCodec.decodeSnapshot(raw, name.toString());
     }
 
     /**
@@ -85,11 +127,18 @@ public final class MetadataReader implements AutoCloseable {
         return new SnapshotRef(matches.get(0).id(), loadSnapshot(matches.get(0)));
     }
 
-    /** Loads a tree by id. */
+    /** Loads a tree by id, from the local cache when it holds it. */
     public Tree tree(BlobId id) throws IOException {
-        IndexEntry e = index.find(id).orElseThrow(
-                () -> new CorruptObjectException("tree " + id.shortHex(), "no index file lists it"));
-        return MetadataCodec.decodeTree(SealedObjects.loadBlob(repo.store(), codec, e), "tree " + id.shortHex());
+        String what = "tree " + id.shortHex();
+        java.util.Optional<byte[]> cached = trees.cachedTree(id);
+        if (cached.isPresent()) {
+            return MetadataCodec.decodeTree(cached.get(), what);
+        }
+        IndexEntry e = index.find(id).orElseThrow(() -> new CorruptObjectException(what, "no index file lists it"));
+        byte[] raw = SealedObjects.loadBlob(repo.store(), codec, e);
+        Tree t = MetadataCodec.decodeTree(raw, what);
+        trees.cacheTree(id, raw);
+        return t;
     }
 
     /** Loads a data blob by id. */

@@ -4,6 +4,8 @@ import dev.cairn.backup.Backup;
 import dev.cairn.backup.BackupOptions;
 import dev.cairn.backup.BackupProgress;
 import dev.cairn.backup.BackupResult;
+import dev.cairn.backup.Excludes;
+import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.model.BackupSummary;
 import dev.cairn.catalog.model.MetadataCodec;
 import dev.cairn.store.repo.Repository;
@@ -46,6 +48,25 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Read every file, even those unchanged since the parent snapshot.")
     boolean force;
 
+    @Option(names = {"-e", "--exclude"}, paramLabel = "GLOB",
+            description = "Leave out entries matching GLOB: a name pattern (*.tmp) or, with a '/', an absolute"
+                    + " path pattern (/srv/cache/**). Repeatable.")
+    List<String> excludes = List.of();
+
+    @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read exclude patterns from FILE, one per line.")
+    List<Path> excludeFiles = List.of();
+
+    @Option(names = "--exclude-if-present", paramLabel = "NAME",
+            description = "Leave out directories that hold an entry named NAME (such as .nobackup). Repeatable.")
+    List<String> excludeIfPresent = List.of();
+
+    @Option(names = {"-x", "--one-file-system"}, description = "Do not descend into other filesystems.")
+    boolean oneFileSystem;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads reading and storing files"
+            + " (default: the number of processors).")
+    Integer threads;
+
     @Option(names = "--json", description = "Print one JSON summary object.")
     boolean json;
 
@@ -61,11 +82,20 @@ final class BackupCommand implements Callable<Integer> {
                         + " 2026-01-31T02:00:00Z");
             }
         }
+        List<String> patterns = new java.util.ArrayList<>(excludes);
+        for (Path f : excludeFiles) {
+            patterns.addAll(Excludes.readPatternFile(f));
+        }
         BackupOptions opts = BackupOptions.of(paths).withTags(tags).withHost(host).withTime(at).withParent(parent)
-                .withForce(force);
+                .withForce(force).withExcludes(new Excludes(patterns, excludeIfPresent, oneFileSystem));
+        if (threads != null) {
+            opts = opts.withThreads(threads);
+        }
         BackupResult result;
-        try (Repository r = root.repo.open(ctx); TerminalProgress progress = new TerminalProgress(ctx)) {
-            result = Backup.run(r, opts, new BackupProgress() {
+        try (Repository r = root.repo.open(ctx);
+                Catalog catalog = Catalog.open(root.repo.catalogDirectory(ctx, r), r.config().id());
+                TerminalProgress progress = new TerminalProgress(ctx)) {
+            result = Backup.run(r, catalog, opts, new BackupProgress() {
                 @Override
                 public void file(Path path, long size, long bytesRead) {
                     progress.add(1, size, bytesRead);

@@ -29,6 +29,24 @@ final class RepositoryOptions {
             description = "Run CMD with sh -c and use the first line it prints (default: CAIRN_PASSWORD_COMMAND).")
     String passwordCommand;
 
+    @Option(names = "--cache-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Where the local catalog lives (default: CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn or"
+                    + " ~/.cache/cairn). Safe to delete: it is rebuilt from the repository.")
+    Path cacheDir;
+
+    /** The catalog directory for {@code repo}. */
+    Path catalogDirectory(CliContext ctx, Repository repo) {
+        if (cacheDir != null) {
+            return cacheDir.resolve(repo.config().id()).resolve("catalog");
+        }
+        return dev.cairn.catalog.CatalogSync.defaultDirectory(ctx.env(), repo.config().id());
+    }
+
+    /** The repository's catalog, brought up to date with it (rebuilt if missing, foreign or stale). */
+    dev.cairn.catalog.Catalog syncedCatalog(CliContext ctx, Repository repo) throws IOException {
+        return dev.cairn.catalog.CatalogSync.openAndSync(catalogDirectory(ctx, repo), repo).catalog();
+    }
+
     BlobStore store(CliContext ctx) {
         String location = repo != null ? repo : ctx.env().get("CAIRN_REPOSITORY");
         if (location == null || location.isBlank()) {

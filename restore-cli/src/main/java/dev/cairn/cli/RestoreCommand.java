@@ -1,6 +1,6 @@
 package dev.cairn.cli;
 
-import dev.cairn.catalog.InMemoryBlobIndex;
+import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.MetadataReader;
 import dev.cairn.restore.RestoreResult;
 import dev.cairn.restore.Restorer;
@@ -28,7 +28,8 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext ctx = root.ctx;
         try (Repository r = root.repo.open(ctx);
-                MetadataReader reader = new MetadataReader(r, InMemoryBlobIndex.load(r))) {
+                Catalog catalog = root.repo.syncedCatalog(ctx, r);
+                MetadataReader reader = new MetadataReader(r, catalog)) {
             MetadataReader.SnapshotRef snap = reader.resolve(snapshot);
             RestoreResult result = new Restorer(reader).restore(snap.snapshot().tree(), target);
             for (String w : result.warnings()) {

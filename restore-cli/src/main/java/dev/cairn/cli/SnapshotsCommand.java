@@ -1,6 +1,6 @@
 package dev.cairn.cli;
 
-import dev.cairn.catalog.InMemoryBlobIndex;
+import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.MetadataReader;
 import dev.cairn.catalog.model.MetadataCodec;
 import dev.cairn.store.repo.Repository;
@@ -25,7 +25,8 @@ final class SnapshotsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext ctx = root.ctx;
         try (Repository r = root.repo.open(ctx);
-                MetadataReader reader = new MetadataReader(r, new InMemoryBlobIndex())) {
+                Catalog catalog = Catalog.open(root.repo.catalogDirectory(ctx, r), r.config().id());
+                MetadataReader reader = new MetadataReader(r, catalog)) {
             List<MetadataReader.SnapshotRef> all = reader.snapshots();
             if (json) {
                 List<Map<String, Object>> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.cairn.restore;
 
+import dev.cairn.backup.RawPaths;
 import dev.cairn.catalog.MetadataReader;
 import dev.cairn.catalog.model.FileName;
 import dev.cairn.catalog.model.Node;
@@ -51,17 +52,23 @@ public final class Restorer {
 
     private void restoreTree(Tree tree, Path dir) throws IOException {
         for (Node n : tree.nodes()) {
-            Path p = dir.resolve(checkedName(n.name()));
+            checkName(n.name());
+            Path p = RawPaths.resolve(dir, n.name());
             restoreNode(n, p);
         }
     }
 
-    static String checkedName(FileName name) throws IOException {
-        String s = name.toString();
-        if (s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || s.indexOf('\0') >= 0) {
-            throw new IOException("refusing to restore an entry named '" + s + "' (not a plain file name)");
+    /** Refuses names that would escape the target directory. */
+    static void checkName(FileName name) throws IOException {
+        byte[] b = name.bytes();
+        boolean dots = b.length == 1 && b[0] == '.' || b.length == 2 && b[0] == '.' && b[1] == '.';
+        boolean bad = b.length == 0 || dots;
+        for (byte x : b) {
+            bad |= x == '/' || x == 0;
         }
-        return s;
+        if (bad) {
+            throw new IOException("refusing to restore an entry named '" + name + "' (not a plain file name)");
+        }
     }
 
     private void restoreNode(Node n, Path p) throws IOException {
@@ -108,7 +115,13 @@ public final class Restorer {
     }
 
     private void writeFile(Node n, Path p) throws IOException {
-        Path tmp = p.resolveSibling("." + p.getFileName() + ".cairn-partial");
+        byte[] name = n.name().bytes();
+        byte[] partial = new byte[name.length + 15];
+        partial[0] = '.';
+        System.arraycopy(name, 0, partial, 1, name.length);
+        System.arraycopy(".cairn-partial".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, partial,
+                name.length + 1, 14);
+        Path tmp = RawPaths.resolve(p.getParent(), FileName.of(partial));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             long pos = 0;

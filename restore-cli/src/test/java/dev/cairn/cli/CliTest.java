@@ -29,6 +29,7 @@ class CliTest {
     void setUp() {
         env.put("CAIRN_REPOSITORY", tmp.resolve("repo").toString());
         env.put("CAIRN_PASSWORD", "correct horse");
+        env.put("CAIRN_CACHE_DIR", tmp.resolve("cache").toString());
     }
 
     int cairn(String... args) {

@@ -43,7 +43,7 @@ class LauncherIT {
         Files.createDirectories(src.resolve("d"));
         Files.writeString(src.resolve("d/f.txt"), "through the launcher\n");
         Map<String, String> env = Map.of("CAIRN_REPOSITORY", tmp.resolve("repo").toString(),
-                "CAIRN_PASSWORD", "launcher pass");
+                "CAIRN_PASSWORD", "launcher pass", "CAIRN_CACHE_DIR", tmp.resolve("cache").toString());
         assertThat(run(env, "init", "--kdf-cost", "1024").code()).isZero();
         Run backup = run(env, "backup", src.toString(), "--json");
         assertThat(backup.code()).isZero();
@@ -51,8 +51,8 @@ class LauncherIT {
         assertThat(run(env, "restore", "latest", "--target", tmp.resolve("r").toString()).code()).isZero();
         assertThat(tmp.resolve("r/src/d/f.txt")).hasContent("through the launcher");
 
-        Run wrong = run(Map.of("CAIRN_REPOSITORY", tmp.resolve("repo").toString(), "CAIRN_PASSWORD", "nope"),
-                "snapshots");
+        Run wrong = run(Map.of("CAIRN_REPOSITORY", tmp.resolve("repo").toString(), "CAIRN_PASSWORD", "nope",
+                "CAIRN_CACHE_DIR", tmp.resolve("cache").toString()), "snapshots");
         assertThat(wrong.code()).isEqualTo(1);
         assertThat(wrong.err().strip()).startsWith("cairn: wrong passphrase").doesNotContain("\n");
 

@@ -6,6 +6,7 @@ import dev.cairn.backup.Backup;
 import dev.cairn.backup.BackupOptions;
 import dev.cairn.backup.BackupProgress;
 import dev.cairn.backup.BackupResult;
+import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.InMemoryBlobIndex;
 import dev.cairn.catalog.MetadataReader;
 import dev.cairn.store.LocalDirectoryBlobStore;
@@ -127,7 +128,10 @@ class RoundTripTest {
                 Repository.InitOptions.defaults().withKdfCost(1 << 10)
                         .withChunker(ChunkerParams.of(64 * 1024, 256 * 1024, 1024 * 1024, 1)),
                 "pw".toCharArray(), Clock.systemUTC());
-        BackupResult res = Backup.run(repo, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        BackupResult res;
+        try (Catalog catalog = Catalog.open(tmp.resolve("catalog"), repo.config().id())) {
+            res = Backup.run(repo, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        }
         assertThat(res.warnings()).isEmpty();
 
         // A fresh process view: reopen the repository from its files alone.

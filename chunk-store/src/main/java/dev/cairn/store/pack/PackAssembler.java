@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Groups blobs into packs, one open pack per {@link BlobType}, stores each pack once it reaches the target size,
  * and writes index files for stored packs: packs first, then the index that covers them. Blobs become
- * readable through {@link #takeIndexed()} entries only after their index is stored. Not thread-safe.
+ * reported by {@link #takeWritten()} only after their index file is stored. Not thread-safe.
  */
 public final class PackAssembler {
     /** Index files are written once this many entries wait, and on {@link #flush}. */
@@ -26,7 +26,7 @@ public final class PackAssembler {
     private final int packSize;
     private final Map<BlobType, PackWriter> open = new EnumMap<>(BlobType.class);
     private final List<IndexEntry> unindexed = new ArrayList<>();
-    private final List<IndexEntry> indexed = new ArrayList<>();
+    private final List<WrittenIndex> written = new ArrayList<>();
     private long packsStored;
     private long bytesStored;
 
@@ -70,8 +70,8 @@ public final class PackAssembler {
         if (unindexed.isEmpty()) {
             return;
         }
-        IndexFile.save(store, codec, unindexed);
-        indexed.addAll(unindexed);
+        ObjectName name = IndexFile.save(store, codec, unindexed);
+        written.add(new WrittenIndex(name.id(), List.copyOf(unindexed)));
         unindexed.clear();
     }
 
@@ -85,10 +85,17 @@ public final class PackAssembler {
         writeIndex();
     }
 
-    /** Entries made durable (pack and index stored) since the last call; the list is handed over. */
-    public List<IndexEntry> takeIndexed() {
-        List<IndexEntry> out = new ArrayList<>(indexed);
-        indexed.clear();
+    /** An index file this assembler stored, and the entries it covers. */
+    public record WrittenIndex(String indexFileId, List<IndexEntry> entries) {
+    }
+
+    /**
+     * Index files stored since the last call, with their entries: those blobs are durable (pack and index
+     * stored). The list is handed over.
+     */
+    public List<WrittenIndex> takeWritten() {
+        List<WrittenIndex> out = List.copyOf(written);
+        written.clear();
         return out;
     }
 

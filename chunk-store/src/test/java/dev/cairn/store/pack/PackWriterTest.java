@@ -126,7 +126,10 @@ class PackWriterTest {
             assertThat(store.list(ObjectType.DATA)).isNotEmpty();
             assertThat(store.list(ObjectType.INDEX)).isEmpty();
             a.flush();
-            List<IndexEntry> indexed = a.takeIndexed();
+            List<IndexEntry> indexed = new ArrayList<>();
+            for (PackAssembler.WrittenIndex w : a.takeWritten()) {
+                indexed.addAll(w.entries());
+            }
             assertThat(indexed).hasSize(200);
             List<IndexEntry> fromFiles = new ArrayList<>();
             for (ObjectInfo info : store.list(ObjectType.INDEX)) {
