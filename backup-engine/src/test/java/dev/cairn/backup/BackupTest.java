@@ -211,6 +211,28 @@ class BackupTest {
     }
 
     @Test
+    void excludesLeaveEntriesOut() throws IOException {
+        Files.writeString(src.resolve("a/skip.tmp"), "temporary");
+        Files.createDirectories(src.resolve("cache/deep"));
+        Files.writeString(src.resolve("cache/deep/x"), "cached");
+        Files.createDirectories(src.resolve("private"));
+        Files.writeString(src.resolve("private/.nobackup"), "");
+        Files.writeString(src.resolve("private/secret"), "secret");
+        Excludes ex = new Excludes(List.of("*.tmp", src + "/cache/**"), List.of(".nobackup"), false);
+        BackupResult res = Backup.run(repo, catalog, BackupOptions.of(List.of(src)).withExcludes(ex),
+                BackupProgress.NONE);
+        try (MetadataReader r = reader()) {
+            assertThat(lookup(r, res.snapshotId(), "a/skip.tmp")).isNull();
+            assertThat(lookup(r, res.snapshotId(), "a/hello.txt")).isNotNull();
+            assertThat(r.tree(lookup(r, res.snapshotId(), "cache").subtree()).nodes()).isEmpty();
+            assertThat(lookup(r, res.snapshotId(), "private")).isNull();
+        }
+        assertThatThrownBy(() -> new Excludes(List.of("[unclosed"), List.of(), false))
+                .hasMessageContaining("'[unclosed'");
+        assertThatThrownBy(() -> new Excludes(List.of(), List.of("a/b"), false)).hasMessageContaining("a file name");
+    }
+
+    @Test
     void identicalDirectoriesShareOneTree() throws IOException {
         Files.createDirectories(src.resolve("x"));
         Files.createDirectories(src.resolve("y"));

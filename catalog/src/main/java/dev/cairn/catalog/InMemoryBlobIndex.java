@@ -43,6 +43,11 @@ public final class InMemoryBlobIndex implements BlobIndex {
         return Optional.ofNullable(entries.get(id));
     }
 
+    /** Every entry. */
+    public Collection<IndexEntry> entries() {
+        return entries.values();
+    }
+
     public int size() {
         return entries.size();
     }

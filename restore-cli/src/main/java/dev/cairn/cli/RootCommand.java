@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Near-storage incremental backup: chunk, deduplicate, compress, encrypt, pack, restore.",
         subcommands = {InitCommand.class, KeyCommand.class, BackupCommand.class, RestoreCommand.class,
-            SnapshotsCommand.class, CatalogCommand.class, DebugCommand.class},
+            SnapshotsCommand.class, CheckCommand.class, CatalogCommand.class, DebugCommand.class},
         footer = {"", "Repository: --repo DIR or CAIRN_REPOSITORY.",
             "Passphrase: --password-file, --password-command, CAIRN_PASSWORD_FILE,",
             "  CAIRN_PASSWORD_COMMAND or CAIRN_PASSWORD, else a prompt on a terminal.",

@@ -62,6 +62,9 @@ class RoundTripTest {
         Files.createSymbolicLink(src.resolve("dangling"), Path.of("does/not/exist"));
         Files.createLink(src.resolve("dir/hardlink.bin"), src.resolve("large.bin"));
         new ProcessBuilder("mkfifo", src.resolve("fifo").toString()).start().waitFor();
+        // A name that is not UTF-8 (Latin-1 "café"); only a shell can make it, Java has no byte-string names.
+        new ProcessBuilder("sh", "-c", "printf latin1 > \"$1/$(printf 'caf\\351')\"", "sh", src.resolve("dir").toString())
+                .start().waitFor();
         Files.setAttribute(src.resolve("dir/sub"), "unix:mode", 02750);
         Files.setAttribute(src.resolve("empty"), "unix:mode", 0400);
         Files.setLastModifiedTime(src.resolve("dir/name with spaces.txt"),
@@ -144,6 +147,11 @@ class RoundTripTest {
         }
         Map<String, String> after = describe(target.resolve("src"));
         assertThat(after).containsExactlyEntriesOf(before);
+        byte[] latin1 = {'c', 'a', 'f', (byte) 0xe9};
+        try (Stream<Path> restored = Files.list(target.resolve("src/dir"))) {
+            assertThat(restored.map(p -> dev.cairn.backup.RawPaths.name(p).bytes()))
+                    .anySatisfy(b -> assertThat(b).isEqualTo(latin1));
+        }
         long allocated = (Long) Files.getAttribute(target.resolve("src/sparse.img"), "unix:size");
         assertThat(allocated).isEqualTo(20L << 20);
         assertThat(blocks(target.resolve("src/sparse.img"))).as("holes recreated").isLessThan(2L << 20);
