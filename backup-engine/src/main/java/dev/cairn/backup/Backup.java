@@ -27,6 +27,8 @@ import dev.cairn.store.repo.RepositoryLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -247,7 +250,7 @@ public final class Backup {
         }
         Node node;
         try {
-            node = attributes.read(path, name);
+            node = attributes.read(path, name, options.force() ? null : parent);
         } catch (NoSuchFileException e) {
             warn(path, "vanished before it was read");
             return CompletableFuture.completedFuture(null);
@@ -350,12 +353,13 @@ public final class Backup {
         totalFiles.increment();
         if (!options.force() && parent != null && parent.type() == NodeType.FILE && parent.size() == node.size()
                 && parent.mtimeNanos() == node.mtimeNanos() && parent.ctimeNanos() == node.ctimeNanos()
-                && parent.inode() == node.inode() && allKnown(parent.content())) {
+                && parent.inode() == node.inode()) {
             filesUnmodified.increment();
             totalBytes.add(node.size());
             progress.file(path, node.size(), 0);
             // Size, mtime, ctime and inode unchanged: any metadata change would have moved ctime, so the parent
-            // node (with its atime, which reading the file moves) still describes the file.
+            // node (with its atime, which reading the file moves) still describes the file. Its chunks need no
+            // lookup: the parent is a committed snapshot, and prune never removes what a kept snapshot uses.
             return CompletableFuture.completedFuture(
                     sameExceptAccessTime(parent, node) ? parent : node.withContent(parent.content(), parent.size()));
         }
@@ -385,7 +389,10 @@ public final class Backup {
         ChunkIdHasher hasher = hashers.get();
         List<BlobId> content = new ArrayList<>();
         long read = 0;
-        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+        // A channel reads through a per-thread direct buffer the JDK keeps, where a FileInputStream would
+        // allocate and free a native buffer on every read.
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                InputStream in = Channels.newInputStream(ch)) {
             FastCdc.Stream s = chunker.stream(in, chunkBuffers.get());
             while (s.next()) {
                 BlobId id = hasher.id(s.buffer(), s.chunkStart(), s.chunkLength());
@@ -427,15 +434,6 @@ public final class Backup {
 
     private static boolean isRepositoryFailure(IOException e) {
         return e instanceof dev.cairn.store.ObjectExistsException || e instanceof dev.cairn.store.CorruptObjectException;
-    }
-
-    private boolean allKnown(List<BlobId> content) {
-        for (BlobId id : content) {
-            if (!saver.known(id)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private BlobId saveTree(Tree tree) throws IOException {

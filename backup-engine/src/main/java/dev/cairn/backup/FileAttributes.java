@@ -9,6 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.WrongMethodTypeException;
+import java.lang.reflect.Method;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
@@ -33,10 +39,75 @@ final class FileAttributes {
         this.xattrs = xattrs;
     }
 
-    /** The node for {@code path}, without content or subtree. */
-    Node read(Path path, FileName name) throws IOException {
+    /** The fields of one {@code lstat}, read without building a map per file. */
+    private record Stat(int mode, long ino, long dev, long rdev, long nlink, int uid, int gid, long size,
+            long mtimeNanos, long atimeNanos, long ctimeNanos) {
+    }
+
+    private static final MethodHandle[] UNIX = unixAccessors();
+
+    /**
+     * Accessors of the JDK's own {@code sun.nio.fs.UnixFileAttributes}, which {@code readAttributes} with
+     * {@code PosixFileAttributes} returns on Linux; available when {@code sun.nio.fs} is opened (see
+     * {@link RawPaths}). The string-keyed {@code unix:} view parses its attribute list and fills a map on every
+     * call, which costs more than the {@code lstat} itself.
+     */
+    private static MethodHandle[] unixAccessors() {
+        try {
+            Class<?> c = Class.forName("sun.nio.fs.UnixFileAttributes");
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+            String[] names = {"mode", "ino", "dev", "rdev", "nlink", "uid", "gid"};
+            MethodHandle[] out = new MethodHandle[names.length + 1];
+            for (int i = 0; i < names.length; i++) {
+                Method m = c.getDeclaredMethod(names[i]);
+                out[i] = l.unreflect(m).asType(MethodType.methodType(long.class, Object.class));
+            }
+            out[names.length] = l.unreflect(c.getDeclaredMethod("ctime"))
+                    .asType(MethodType.methodType(FileTime.class, Object.class));
+            // Use them only if this JDK hands its own class back for PosixFileAttributes.
+            Object probe = Files.readAttributes(Path.of("/"), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            long unused = (long) out[0].invokeExact(probe);
+            return out;
+        } catch (Throwable notOpened) {
+            return null;
+        }
+    }
+
+    private static Stat stat(Path path) throws IOException {
+        if (UNIX != null) {
+            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            try {
+                return new Stat((int) (long) UNIX[0].invokeExact((Object) a), (long) UNIX[1].invokeExact((Object) a),
+                        (long) UNIX[2].invokeExact((Object) a), (long) UNIX[3].invokeExact((Object) a),
+                        (long) UNIX[4].invokeExact((Object) a), (int) (long) UNIX[5].invokeExact((Object) a),
+                        (int) (long) UNIX[6].invokeExact((Object) a), a.size(), nanos(a.lastModifiedTime()),
+                        nanos(a.lastAccessTime()), nanos((FileTime) UNIX[7].invokeExact((Object) a)));
+            } catch (ClassCastException | WrongMethodTypeException e) {
+                throw new IllegalStateException("unexpected attributes class " + a.getClass().getName(), e);
+            } catch (Throwable e) {
+                throw new IOException(path + ": " + e.getMessage(), e);
+            }
+        }
         Map<String, Object> a = Files.readAttributes(path, ATTRS, LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) a.get("mode");
+        return new Stat((Integer) a.get("mode"), (Long) a.get("ino"), (Long) a.get("dev"), (Long) a.get("rdev"),
+                (Integer) a.get("nlink"), (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("size"),
+                nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("lastAccessTime")),
+                nanos((FileTime) a.get("ctime")));
+    }
+
+    /** The node for {@code path}, without content or subtree, with its xattrs. */
+    Node read(Path path, FileName name) throws IOException {
+        return read(path, name, null);
+    }
+
+    /**
+     * The node for {@code path}, without content or subtree. When {@code parent} describes the same entry with
+     * the same ctime, its xattrs are taken instead of listed again: changing an xattr moves ctime, and listing
+     * costs an open, two listxattr calls and a close per entry.
+     */
+    Node read(Path path, FileName name, Node parent) throws IOException {
+        Stat a = stat(path);
+        int mode = a.mode();
         NodeType type = switch (mode & S_IFMT) {
             case 0100000 -> NodeType.FILE;
             case 0040000 -> NodeType.DIRECTORY;
@@ -47,15 +118,17 @@ final class FileAttributes {
             case 0060000 -> NodeType.BLOCK_DEVICE;
             default -> throw new IOException(path + ": unknown file type " + Integer.toOctalString(mode));
         };
-        int uid = (Integer) a.get("uid");
-        int gid = (Integer) a.get("gid");
-        FileName target = type == NodeType.SYMLINK ? FileName.of(Files.readSymbolicLink(path).toString()) : null;
-        List<Xattr> xa = xattrs && (type == NodeType.FILE || type == NodeType.DIRECTORY) ? readXattrs(path) : null;
-        return new Node(name, type, mode & 07777, uid, gid, userName(path, uid), groupName(path, gid),
-                type == NodeType.FILE ? (Long) a.get("size") : 0L,
-                nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("lastAccessTime")),
-                nanos((FileTime) a.get("ctime")), (Long) a.get("ino"), (Long) a.get("dev"), (Integer) a.get("nlink"),
-                target, type == NodeType.CHAR_DEVICE || type == NodeType.BLOCK_DEVICE ? (Long) a.get("rdev") : 0L,
+        FileName target = type == NodeType.SYMLINK ? RawPaths.whole(Files.readSymbolicLink(path)) : null;
+        List<Xattr> xa = null;
+        if (xattrs && (type == NodeType.FILE || type == NodeType.DIRECTORY)) {
+            boolean same = parent != null && parent.type() == type && parent.ctimeNanos() == a.ctimeNanos()
+                    && parent.inode() == a.ino();
+            xa = same ? parent.xattrs() : readXattrs(path);
+        }
+        return new Node(name, type, mode & 07777, a.uid(), a.gid(), userName(path, a.uid()), groupName(path, a.gid()),
+                type == NodeType.FILE ? a.size() : 0L, a.mtimeNanos(), a.atimeNanos(), a.ctimeNanos(), a.ino(),
+                a.dev(), a.nlink(), target,
+                type == NodeType.CHAR_DEVICE || type == NodeType.BLOCK_DEVICE ? a.rdev() : 0L,
                 xa, null, type == NodeType.DIRECTORY ? PLACEHOLDER : null);
     }
 

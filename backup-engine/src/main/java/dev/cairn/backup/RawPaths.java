@@ -52,7 +52,11 @@ public final class RawPaths {
 
     /** The last component of {@code path} as filesystem bytes. */
     public static FileName name(Path path) {
-        Path fn = path.getFileName();
+        return whole(path.getFileName());
+    }
+
+    /** All of {@code path} (a symlink target, say) as filesystem bytes. */
+    public static FileName whole(Path fn) {
         if (AS_BYTES != null) {
             try {
                 return FileName.of((byte[]) AS_BYTES.invoke(fn));
@@ -65,13 +69,18 @@ public final class RawPaths {
 
     /** {@code dir} resolved against a name given as filesystem bytes. */
     public static Path resolve(Path dir, FileName name) {
+        return dir.resolve(path(name));
+    }
+
+    /** A (relative or absolute) path from filesystem bytes, such as a symlink target. */
+    public static Path path(FileName bytes) {
         if (FROM_BYTES != null) {
             try {
-                return dir.resolve((Path) FROM_BYTES.invoke(FS, name.bytes()));
+                return (Path) FROM_BYTES.invoke(FS, bytes.bytes());
             } catch (Throwable e) {
                 // fall back to the decoded name
             }
         }
-        return dir.resolve(name.toString());
+        return Path.of(bytes.toString());
     }
 }

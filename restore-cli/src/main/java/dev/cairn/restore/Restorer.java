@@ -100,7 +100,7 @@ public final class Restorer {
             }
             case SYMLINK -> {
                 Files.deleteIfExists(p);
-                Files.createSymbolicLink(p, Path.of(n.linkTarget().toString()));
+                Files.createSymbolicLink(p, RawPaths.path(n.linkTarget()));
                 metadata(n, p);
             }
             case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> {

@@ -29,12 +29,13 @@ public final class MetadataCodec {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 
+    /** The canonical CBOR of a tree (see {@link TreeCodec}). */
     public static byte[] encodeTree(Tree tree) {
-        return write(tree);
+        return TreeCodec.encode(tree);
     }
 
     public static Tree decodeTree(byte[] bytes, String what) throws CorruptObjectException {
-        return read(bytes, Tree.class, what);
+        return TreeCodec.decode(bytes, what);
     }
 
     public static byte[] encodeSnapshot(Snapshot s) {

@@ -81,6 +81,19 @@ class MetadataCodecTest {
     }
 
     @Test
+    void treesAreStandardCborAndUnknownKeysAreSkipped() throws Exception {
+        Tree tree = new Tree(List.of(randomNode(new Random(4), 1), randomNode(new Random(5), 2)));
+        com.fasterxml.jackson.databind.ObjectMapper cbor =
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
+        com.fasterxml.jackson.databind.JsonNode generic = cbor.readTree(MetadataCodec.encodeTree(tree));
+        assertThat(generic.get("nodes")).hasSize(2);
+        assertThat(generic.get("nodes").get(0).get("name").binaryValue()).isEqualTo(tree.nodes().get(0).name().bytes());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) generic.get("nodes").get(0)).put("future_field", "x");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) generic).putArray("future_list").add(1);
+        assertThat(MetadataCodec.decodeTree(cbor.writeValueAsBytes(generic), "t")).isEqualTo(tree);
+    }
+
+    @Test
     void garbageIsReportedAsCorrupted() {
         assertThatThrownBy(() -> MetadataCodec.decodeTree(new byte[] {1, 2, 3}, "tree 1234"))
                 .isInstanceOf(CorruptObjectException.class).hasMessageStartingWith("tree 1234 is corrupted");

@@ -49,6 +49,9 @@ public final class FastCdc {
         }
     }
 
+    /** The most a stream asks its input for at once. */
+    static final int MAX_READ = 1 << 20;
+
     private final ChunkerParams params;
     private final long maskS;
     private final long maskL;
@@ -178,7 +181,8 @@ public final class FastCdc {
                 pos = 0;
             }
             while (limit < buf.length) {
-                int n = in.read(buf, limit, buf.length - limit);
+                // Bounded reads: the JDK stages each read through a native buffer of the requested size.
+                int n = in.read(buf, limit, Math.min(buf.length - limit, MAX_READ));
                 if (n < 0) {
                     eof = true;
                     return;

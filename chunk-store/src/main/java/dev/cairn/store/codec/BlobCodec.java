@@ -49,9 +49,6 @@ public final class BlobCodec implements AutoCloseable {
     private byte[] scratch = new byte[64 * 1024];
 
     BlobCodec(SecretKey key, Compression compression) {
-        if (key != null) {
-            CipherWarmUp.start();
-        }
         this.key = key;
         this.compression = compression;
         try {
@@ -215,6 +212,10 @@ public final class BlobCodec implements AutoCloseable {
             throws CorruptObjectException {
         if (len < NONCE + TAG + 1) {
             throw new CorruptObjectException(what, "only " + len + " bytes");
+        }
+        if (len >= CipherWarmUp.SIZE * 8) {
+            // Bulk decryption is starting (a restore, or packs being verified): get the JIT going.
+            CipherWarmUp.start();
         }
         int aadLen = aad(kind, id);
         try {

@@ -10,22 +10,22 @@ import javax.crypto.spec.SecretKeySpec;
  * Gets the JIT to compile the JDK's AES-GCM decryption path early. That path is compiled only after about
  * 5,000 calls with inputs of several KiB; with one call per blob it stays interpreted (about 50 MB/s instead
  * of 2 GB/s) for several seconds of a restore or of pack verification (see {@code CodecBenchmark.decrypt}).
- * On first use a daemon thread makes those calls on a throwaway key; compiled code is shared by every thread,
+ * When a codec first opens a large blob, a daemon thread makes those calls on a throwaway key; compiled code is shared by every thread,
  * so real work speeds up as soon as it finishes. Runs once per JVM; nothing waits for it.
  */
 final class CipherWarmUp {
     static final int ROUNDS = 6_000;
     static final int SIZE = 8 * 1024;
-    private static boolean started;
+    private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private CipherWarmUp() {
     }
 
-    static synchronized void start() {
-        if (started) {
+    static void start() {
+        if (STARTED.get() || !STARTED.compareAndSet(false, true)) {
             return;
         }
-        started = true;
         Thread t = new Thread(CipherWarmUp::run, "cairn-cipher-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
