@@ -47,6 +47,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -90,8 +92,11 @@ public final class Backup {
     private final LongAdder bytesRead = new LongAdder();
 
     private MetadataReader reader;
+    private final List<MetadataReader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private ThreadLocal<MetadataReader> scanReaders;
     private BlobSaver saver;
     private ExecutorService workers;
+    private ForkJoinPool scanners;
     private Semaphore inFlight;
     private FastCdc chunker;
     private ThreadLocal<ChunkIdHasher> hashers;
@@ -129,6 +134,11 @@ public final class Backup {
         try (RepositoryLock lock = RepositoryLock.shared(repo); LockRefresher refresher = new LockRefresher(lock)) {
             indexLeftovers(CatalogSync.sync(repo, catalog));
             reader = new MetadataReader(repo, catalog);
+            scanReaders = ThreadLocal.withInitial(() -> {
+                MetadataReader r = new MetadataReader(repo, catalog);
+                readers.add(r);
+                return r;
+            });
             saver = new BlobSaver(repo, catalog);
             chunker = repo.chunker();
             hashers = ThreadLocal.withInitial(repo::newIdHasher);
@@ -139,6 +149,14 @@ public final class Backup {
                 return t;
             });
             inFlight = new Semaphore(options.threads() * IN_FLIGHT_PER_THREAD);
+            // Directories are scanned in parallel; LIFO order keeps the walk depth first, so pending
+            // directories stay bounded by depth times fan-out rather than growing with the tree.
+            scanners = new ForkJoinPool(options.threads(), pool -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("cairn-scan-" + t.getPoolIndex());
+                t.setDaemon(true);
+                return t;
+            }, null, false);
             try {
                 SnapshotRef parent = findParent(host);
                 Tree parentRoot = parent == null ? null : reader.tree(parent.snapshot().tree());
@@ -166,8 +184,12 @@ public final class Backup {
                 catalog.cacheSnapshot(name.id(), raw);
                 return new BackupResult(name.id(), parent == null ? null : parent.id(), summary, List.copyOf(warnings));
             } finally {
+                scanners.shutdownNow();
                 workers.shutdownNow();
                 reader.close();
+                for (MetadataReader r : readers) {
+                    r.close();
+                }
                 saver.close();
             }
         }
@@ -262,7 +284,13 @@ public final class Backup {
         }
         progress.scanned(path, node.size());
         return switch (node.type()) {
-            case DIRECTORY -> directory(path, node, parent, rootDevice == -1 ? node.deviceId() : rootDevice);
+            case DIRECTORY -> {
+                // Directories are listed and walked on the scan pool, in parallel.
+                long device = rootDevice == -1 ? node.deviceId() : rootDevice;
+                Node dirNode = node;
+                yield CompletableFuture.supplyAsync(() -> directory(path, dirNode, parent, device), scanners)
+                        .thenCompose(f -> f);
+            }
             case FILE -> file(path, node, parent);
             default -> CompletableFuture.completedFuture(
                     parent != null && sameExceptAccessTime(parent, node) ? parent : node);
@@ -306,7 +334,8 @@ public final class Backup {
         order.sort((a, b) -> names.get(a).compareTo(names.get(b)));
         Tree parentTree;
         try {
-            parentTree = parent != null && parent.type() == NodeType.DIRECTORY ? reader.tree(parent.subtree()) : null;
+            parentTree = parent != null && parent.type() == NodeType.DIRECTORY
+                    ? scanReaders.get().tree(parent.subtree()) : null;
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
