@@ -101,6 +101,8 @@ public final class Backup {
     private FastCdc chunker;
     private ThreadLocal<ChunkIdHasher> hashers;
     private ThreadLocal<byte[]> chunkBuffers;
+    private ThreadLocal<byte[]> smallBuffers;
+    private int smallFileLimit;
 
     private Backup(Repository repo, Catalog catalog, BackupOptions options, BackupProgress progress) {
         this.repo = repo;
@@ -143,6 +145,8 @@ public final class Backup {
             chunker = repo.chunker();
             hashers = ThreadLocal.withInitial(repo::newIdHasher);
             chunkBuffers = ThreadLocal.withInitial(() -> new byte[chunker.bufferSize()]);
+            smallFileLimit = chunker.params().minSize();
+            smallBuffers = ThreadLocal.withInitial(() -> new byte[smallFileLimit + 1]);
             workers = Executors.newFixedThreadPool(options.threads(), r -> {
                 Thread t = new Thread(r, "cairn-backup-worker");
                 t.setDaemon(true);
@@ -392,6 +396,15 @@ public final class Backup {
             return CompletableFuture.completedFuture(
                     sameExceptAccessTime(parent, node) ? parent : node.withContent(parent.content(), parent.size()));
         }
+        if (node.size() <= smallFileLimit) {
+            // One chunk by definition: read it here, on the (parallel) scan thread, with no hand-off.
+            try {
+                return CompletableFuture.completedFuture(readFile(path, node, parent));
+            } catch (IOException | RuntimeException e) {
+                failure.compareAndSet(null, e);
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
@@ -416,6 +429,13 @@ public final class Backup {
     /** Reads, chunks and stores one file on a worker thread. Null when it vanished or cannot be read. */
     private Node readFile(Path path, Node node, Node parent) throws IOException {
         ChunkIdHasher hasher = hashers.get();
+        if (node.size() <= smallFileLimit) {
+            return readSmallFile(path, node, parent, hasher);
+        }
+        return readChunked(path, node, parent, hasher);
+    }
+
+    private Node readChunked(Path path, Node node, Node parent, ChunkIdHasher hasher) throws IOException {
         List<BlobId> content = new ArrayList<>();
         long read = 0;
         // A channel reads through a per-thread direct buffer the JDK keeps, where a FileInputStream would
@@ -445,16 +465,50 @@ public final class Backup {
             }
             throw e;
         }
+        return finishFile(path, node, parent, content, read);
+    }
+
+    /**
+     * A file no larger than the minimum chunk size: one chunk, read whole into a reused buffer (one byte larger,
+     * to notice growth) without the chunker.
+     */
+    private Node readSmallFile(Path path, Node node, Node parent, ChunkIdHasher hasher) throws IOException {
+        byte[] buf = smallBuffers.get();
+        int read = 0;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+            while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                // until full or end of file
+            }
+            read = bb.position();
+        } catch (NoSuchFileException e) {
+            totalFiles.decrement();
+            warn(path, "vanished before it was read");
+            return null;
+        } catch (AccessDeniedException e) {
+            totalFiles.decrement();
+            warn(path, "permission denied");
+            return null;
+        }
+        if (read > smallFileLimit) {
+            // It grew past one chunk since the scan saw it: take the chunked path.
+            return readChunked(path, node, parent, hasher);
+        }
+        List<BlobId> content = List.of();
+        if (read > 0) {
+            BlobId id = hasher.id(buf, 0, read);
+            saver.save(BlobType.DATA, id, buf, 0, read);
+            content = List.of(id);
+        }
+        return finishFile(path, node, parent, content, read);
+    }
+
+    private Node finishFile(Path path, Node node, Node parent, List<BlobId> content, long read) {
         bytesRead.add(read);
         totalBytes.add(read);
         progress.file(path, node.size(), read);
-        Node after;
-        try {
-            after = attributes.read(path, node.name());
-        } catch (NoSuchFileException e) {
-            after = null;
-        }
-        if (after == null || after.mtimeNanos() != node.mtimeNanos() || after.size() != read) {
+        if (read != node.size()) {
+            // A same-size rewrite is not seen here, but its newer mtime makes the next backup read it again.
             warn(path, "changed while it was read; the snapshot holds the " + read + " bytes read");
         }
         (parent == null ? filesNew : filesChanged).increment();

@@ -31,6 +31,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -47,7 +48,9 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
     /** Catalog format; a catalog of another format is discarded and rebuilt. */
     public static final int FORMAT_VERSION = 1;
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
-    private static final long WRITE_BUFFER_BYTES = 16L << 20;
+    private static final long WRITE_BUFFER_BYTES = 8L << 20;
+    /** All memtables together, charged against the block cache: RocksDB's memory stays within the cache size. */
+    private static final long ALL_WRITE_BUFFERS_BYTES = 32L << 20;
 
     private static final byte[] META_REPOSITORY = "repository".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.US_ASCII);
@@ -60,6 +63,7 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
     private final Path dir;
     private final boolean fresh;
     private final Cache cache;
+    private final WriteBufferManager writeBuffers;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -76,8 +80,10 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
         this.dir = dir;
         this.fresh = fresh;
         this.cache = new LRUCache(BLOCK_CACHE_BYTES);
+        this.writeBuffers = new WriteBufferManager(ALL_WRITE_BUFFERS_BYTES, cache);
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setMaxOpenFiles(512).setKeepLogFileNum(2).setMaxBackgroundJobs(2);
+                .setMaxOpenFiles(512).setKeepLogFileNum(2).setMaxBackgroundJobs(2)
+                .setWriteBufferManager(writeBuffers);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(false)));
         for (String name : FAMILIES) {
@@ -353,6 +359,7 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
         for (ColumnFamilyOptions o : cfOptions) {
             o.close();
         }
+        writeBuffers.close();
         cache.close();
     }
 
