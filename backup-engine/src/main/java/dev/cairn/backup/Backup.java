@@ -163,6 +163,9 @@ public final class Backup {
             }, null, false);
             try {
                 SnapshotRef parent = findParent(host);
+                if (parent != null && parent.snapshot().summary() != null) {
+                    progress.expect(parent.snapshot().summary().totalFiles(), parent.snapshot().summary().totalBytes());
+                }
                 Tree parentRoot = parent == null ? null : reader.tree(parent.snapshot().tree());
                 List<CompletableFuture<Node>> roots = new ArrayList<>();
                 for (int i = 0; i < options.sources().size(); i++) {

@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * What to back up and how. {@code time} and {@code host} default to now and this machine's name; {@code parent}
  * (an id or prefix) overrides the automatic choice of the latest snapshot with the same host and paths;
- * {@code force} rereads every file; {@code threads} is the number of threads that read, chunk and store file
- * content (default: the number of processors).
+ * {@code force} rereads every file; {@code threads} is the number of threads that scan and that read, chunk and
+ * store file content (default: twice the processors, at least 4 and at most 16: reading many small files is
+ * bound by storage latency, and more reads in flight keep the disks busy).
  */
 public record BackupOptions(List<Path> sources, List<String> tags, String host, Instant time, String parent,
         boolean force, Excludes excludes, int threads) {
@@ -26,8 +27,12 @@ public record BackupOptions(List<Path> sources, List<String> tags, String host, 
 
     /** Defaults for {@code sources}. */
     public static BackupOptions of(List<Path> sources) {
-        return new BackupOptions(sources, List.of(), null, null, null, false, Excludes.NONE,
-                Runtime.getRuntime().availableProcessors());
+        return new BackupOptions(sources, List.of(), null, null, null, false, Excludes.NONE, defaultThreads());
+    }
+
+    /** Twice the processors, between 4 and 16. */
+    public static int defaultThreads() {
+        return Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
     public BackupOptions withTime(Instant t) {

@@ -5,6 +5,13 @@ import java.nio.file.Path;
 /** Receives progress of a backup; called from the backup's threads. */
 public interface BackupProgress {
     /**
+     * What the run is expected to process, known before it starts when there is a parent snapshot (its totals);
+     * not called otherwise.
+     */
+    default void expect(long files, long bytes) {
+    }
+
+    /**
      * The scanner found an entry (called on the scanning thread, after its {@code lstat} and before its content
      * is read): the total so far, for rates and estimates.
      */

@@ -63,8 +63,8 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = {"-x", "--one-file-system"}, description = "Do not descend into other filesystems.")
     boolean oneFileSystem;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads reading and storing files"
-            + " (default: the number of processors).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads scanning, reading and storing files"
+            + " (default: twice the processors, 4 to 16).")
     Integer threads;
 
     @Option(names = "--json", description = "Print one JSON summary object.")
@@ -96,6 +96,11 @@ final class BackupCommand implements Callable<Integer> {
                 Catalog catalog = Catalog.open(root.repo.catalogDirectory(ctx, r), r.config().id());
                 TerminalProgress progress = new TerminalProgress(ctx)) {
             result = Backup.run(r, catalog, opts, new BackupProgress() {
+                @Override
+                public void expect(long files, long bytes) {
+                    progress.expect(bytes);
+                }
+
                 @Override
                 public void file(Path path, long size, long bytesRead) {
                     progress.add(1, size, bytesRead);

@@ -14,11 +14,17 @@ final class TerminalProgress implements AutoCloseable {
     private long bytes;
     private long read;
     private long lastDraw;
+    private long expectedBytes = -1;
     private boolean drawn;
 
     TerminalProgress(CliContext ctx) {
         this.ctx = ctx;
         this.enabled = ctx.interactive();
+    }
+
+    /** The total the run is expected to reach (from the parent snapshot), for an estimate of the time left. */
+    synchronized void expect(long bytes) {
+        this.expectedBytes = bytes;
     }
 
     synchronized void add(long files, long bytes, long read) {
@@ -29,8 +35,13 @@ final class TerminalProgress implements AutoCloseable {
         if (enabled && now - lastDraw > 500_000_000L) {
             lastDraw = now;
             double secs = Math.max(1e-3, (now - start) / 1e9);
-            ctx.err().printf(Locale.ROOT, "\r%d files, %s scanned, %s read, %s/s   ", this.files,
-                    Sizes.bytes(this.bytes), Sizes.bytes(this.read), Sizes.bytes((long) (this.read / secs)));
+            String eta = "";
+            if (expectedBytes > this.bytes && this.bytes > 0) {
+                long left = (long) ((expectedBytes - this.bytes) / (this.bytes / secs));
+                eta = String.format(Locale.ROOT, ", ETA %d:%02d", left / 60, left % 60);
+            }
+            ctx.err().printf(Locale.ROOT, "\r%d files, %s scanned, %s read, %s/s%s   ", this.files,
+                    Sizes.bytes(this.bytes), Sizes.bytes(this.read), Sizes.bytes((long) (this.read / secs)), eta);
             drawn = true;
         }
     }
