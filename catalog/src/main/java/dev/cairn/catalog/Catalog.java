@@ -26,6 +26,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -79,7 +80,8 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
     private Catalog(Path dir, boolean fresh) throws RocksDBException {
         this.dir = dir;
         this.fresh = fresh;
-        this.cache = new LRUCache(BLOCK_CACHE_BYTES);
+        // Few shards: each shard must hold the largest block, and filter and index partitions are kept small below.
+        this.cache = new LRUCache(BLOCK_CACHE_BYTES, 2);
         this.writeBuffers = new WriteBufferManager(ALL_WRITE_BUFFERS_BYTES, cache);
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setMaxOpenFiles(512).setKeepLogFileNum(2).setMaxBackgroundJobs(2)
@@ -102,10 +104,15 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
 
     private ColumnFamilyOptions options(boolean pointLookups) {
         BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache)
-                .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true);
+                .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true)
+                .setPinTopLevelIndexAndFilter(true);
         if (pointLookups) {
             // Ids are uniformly random: whole-key bloom filters make a miss (a new chunk) cost no disk read.
-            table.setFilterPolicy(new BloomFilter(10));
+            // Filters and index are partitioned, so the cache holds small pieces of them, bounded whatever the
+            // number of blobs, instead of one huge block per file.
+            table.setFilterPolicy(new BloomFilter(10)).setPartitionFilters(true)
+                    .setIndexType(IndexType.kTwoLevelIndexSearch).setMetadataBlockSize(4096)
+                    .setOptimizeFiltersForMemory(true);
         }
         ColumnFamilyOptions o = new ColumnFamilyOptions().setTableFormatConfig(table)
                 .setWriteBufferSize(WRITE_BUFFER_BYTES).setMaxWriteBufferNumber(2)
@@ -175,6 +182,18 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
             }
         } catch (RocksDBException e) {
             throw new IOException("catalog reset failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compacts the chunk index fully. After a bulk load (a rebuild) the index is many overlapping files that a
+     * lookup must each consult; compacted, a lookup touches one file per level.
+     */
+    public void compact() throws IOException {
+        try {
+            db.compactRange(blobs);
+        } catch (RocksDBException e) {
+            throw new IOException("catalog compaction failed: " + e.getMessage(), e);
         }
     }
 

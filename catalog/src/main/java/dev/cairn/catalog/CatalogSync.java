@@ -90,6 +90,10 @@ public final class CatalogSync {
                 }
                 unindexedPacks++;
             }
+            if (rebuilt || known.isEmpty() && read > 0) {
+                // A bulk load: compact once so lookups do not wade through overlapping files.
+                catalog.compact();
+            }
             return new Result(read, unindexedPacks, unindexed, rebuilt);
         }
     }
