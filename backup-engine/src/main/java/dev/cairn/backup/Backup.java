@@ -443,30 +443,30 @@ public final class Backup {
         long read = 0;
         // A channel reads through a per-thread direct buffer the JDK keeps, where a FileInputStream would
         // allocate and free a native buffer on every read.
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                InputStream in = Channels.newInputStream(ch)) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return unreadable(path, e);
+        }
+        try (ch; InputStream in = Channels.newInputStream(ch)) {
             FastCdc.Stream s = chunker.stream(in, chunkBuffers.get());
-            while (s.next()) {
+            while (true) {
+                boolean more;
+                try {
+                    more = s.next();
+                } catch (IOException e) {
+                    return unreadable(path, e);
+                }
+                if (!more) {
+                    break;
+                }
                 BlobId id = hasher.id(s.buffer(), s.chunkStart(), s.chunkLength());
+                // Failures to store are the repository's: they propagate and fail the run.
                 saver.save(BlobType.DATA, id, s.buffer(), s.chunkStart(), s.chunkLength());
                 content.add(id);
                 read += s.chunkLength();
             }
-        } catch (NoSuchFileException e) {
-            totalFiles.decrement();
-            warn(path, "vanished before it was read");
-            return null;
-        } catch (AccessDeniedException e) {
-            totalFiles.decrement();
-            warn(path, "permission denied");
-            return null;
-        } catch (IOException e) {
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !isRepositoryFailure(e)) {
-                totalFiles.decrement();
-                warn(path, "cannot be read: " + e.getMessage());
-                return null;
-            }
-            throw e;
         }
         return finishFile(path, node, parent, content, read);
     }
@@ -477,21 +477,15 @@ public final class Backup {
      */
     private Node readSmallFile(Path path, Node node, Node parent, ChunkIdHasher hasher) throws IOException {
         byte[] buf = smallBuffers.get();
-        int read = 0;
+        int read;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
             while (bb.hasRemaining() && ch.read(bb) >= 0) {
                 // until full or end of file
             }
             read = bb.position();
-        } catch (NoSuchFileException e) {
-            totalFiles.decrement();
-            warn(path, "vanished before it was read");
-            return null;
-        } catch (AccessDeniedException e) {
-            totalFiles.decrement();
-            warn(path, "permission denied");
-            return null;
+        } catch (IOException e) {
+            return unreadable(path, e);
         }
         if (read > smallFileLimit) {
             // It grew past one chunk since the scan saw it: take the chunked path.
@@ -518,8 +512,20 @@ public final class Backup {
         return node.withContent(content, read);
     }
 
-    private static boolean isRepositoryFailure(IOException e) {
-        return e instanceof dev.cairn.store.ObjectExistsException || e instanceof dev.cairn.store.CorruptObjectException;
+    /**
+     * A source file that could not be opened or read: a warning, and the file is left out of the snapshot. Only
+     * errors of the source go through here, never errors storing to the repository.
+     */
+    private Node unreadable(Path path, IOException e) {
+        totalFiles.decrement();
+        if (e instanceof NoSuchFileException) {
+            warn(path, "vanished before it was read");
+        } else if (e instanceof AccessDeniedException) {
+            warn(path, "permission denied");
+        } else {
+            warn(path, "cannot be read: " + e.getMessage());
+        }
+        return null;
     }
 
     private BlobId saveTree(Tree tree) throws IOException {

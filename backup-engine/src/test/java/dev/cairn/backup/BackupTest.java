@@ -210,6 +210,71 @@ class BackupTest {
                 .hasMessageContaining("nope");
     }
 
+    /** Fails data-pack writes after {@code okPuts} of them, as a full disk would. */
+    static final class FullDiskStore implements dev.cairn.store.BlobStore {
+        private final dev.cairn.store.BlobStore inner;
+        private int okPuts;
+
+        FullDiskStore(dev.cairn.store.BlobStore inner, int okPuts) {
+            this.inner = inner;
+            this.okPuts = okPuts;
+        }
+
+        @Override
+        public void put(dev.cairn.store.ObjectName name, byte[] content) throws IOException {
+            if (name.type() == ObjectType.DATA && okPuts-- <= 0) {
+                throw new IOException(name + ": No space left on device");
+            }
+            inner.put(name, content);
+        }
+
+        @Override
+        public byte[] get(dev.cairn.store.ObjectName name) throws IOException {
+            return inner.get(name);
+        }
+
+        @Override
+        public byte[] get(dev.cairn.store.ObjectName name, long offset, int length) throws IOException {
+            return inner.get(name, offset, length);
+        }
+
+        @Override
+        public java.util.Optional<dev.cairn.store.ObjectInfo> stat(dev.cairn.store.ObjectName name) throws IOException {
+            return inner.stat(name);
+        }
+
+        @Override
+        public List<dev.cairn.store.ObjectInfo> list(ObjectType type) throws IOException {
+            return inner.list(type);
+        }
+
+        @Override
+        public void delete(dev.cairn.store.ObjectName name) throws IOException {
+            inner.delete(name);
+        }
+
+        @Override
+        public String location() {
+            return inner.location();
+        }
+    }
+
+    @Test
+    void aRepositoryWriteFailureFailsTheRunAndTheNextRunCompletes() throws IOException {
+        Repository failing = Repository.open(new FullDiskStore(repo.store(), 2), "pw".toCharArray(),
+                Clock.systemUTC());
+        assertThatThrownBy(() -> Backup.run(failing, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE))
+                .isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
+        assertThat(repo.store().list(ObjectType.SNAPSHOT)).isEmpty();
+        assertThat(repo.store().list(ObjectType.LOCK)).as("lock released").isEmpty();
+        BackupResult res = backup();
+        assertThat(res.warnings()).isEmpty();
+        assertThat(Checker.checkStructure(repo).problems()).isEmpty();
+        try (MetadataReader r = reader()) {
+            assertThat(content(r, lookup(r, res.snapshotId(), "big.bin"))).isEqualTo(Files.readAllBytes(src.resolve("big.bin")));
+        }
+    }
+
     @Test
     void excludesLeaveEntriesOut() throws IOException {
         Files.writeString(src.resolve("a/skip.tmp"), "temporary");
