@@ -144,7 +144,12 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
                     String.valueOf(FORMAT_VERSION).getBytes(StandardCharsets.US_ASCII));
             return c;
         } catch (RocksDBException e) {
-            throw new IOException("catalog " + dir + " cannot be opened: " + e.getMessage()
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("lock") || m.contains("LOCK")) {
+                throw new IOException("catalog " + dir + " is in use by another cairn process; wait for it, or"
+                        + " give this one its own --cache-dir", e);
+            }
+            throw new IOException("catalog " + dir + " cannot be opened: " + m
                     + " (delete it to rebuild it from the repository)", e);
         }
     }

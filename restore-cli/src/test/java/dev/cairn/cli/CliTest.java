@@ -78,6 +78,30 @@ class CliTest {
         assertThat(cairn("restore", "latest", "--target", target.toString())).isZero();
         assertThat(target.resolve("data/blob.bin")).hasSameBinaryContentAs(src.resolve("blob.bin"));
         assertThat(target.resolve("data/docs/readme.txt")).hasSameTextualContentAs(src.resolve("docs/readme.txt"));
+
+        // A machine that never ran a backup: no catalog; it is rebuilt from the repository.
+        env.put("CAIRN_CACHE_DIR", tmp.resolve("other-machine-cache").toString());
+        Path elsewhere = tmp.resolve("restored-elsewhere");
+        assertThat(cairn("restore", "latest", "--target", elsewhere.toString())).isZero();
+        assertThat(elsewhere.resolve("data/blob.bin")).hasSameBinaryContentAs(src.resolve("blob.bin"));
+        assertThat(cairn("check")).isZero();
+        assertThat(out).contains("no errors");
+    }
+
+    @Test
+    void aCatalogInUseIsNamedAsSuch() throws IOException {
+        assertThat(cairn("init", "--kdf-cost", "1024")).isZero();
+        Path src = sourceTree();
+        assertThat(cairn("backup", src.toString())).isZero();
+        String id;
+        try (var dirs = Files.list(tmp.resolve("cache"))) {
+            id = dirs.findFirst().orElseThrow().getFileName().toString();
+        }
+        try (dev.cairn.catalog.Catalog held = dev.cairn.catalog.Catalog.open(tmp.resolve("cache").resolve(id)
+                .resolve("catalog"), id)) {
+            assertThat(cairn("backup", src.toString())).isEqualTo(1);
+            assertOneLineError("is in use by another cairn process");
+        }
     }
 
     @Test
