@@ -2,13 +2,22 @@ package dev.cairn.store.pack;
 
 import java.util.Arrays;
 
-/** An unsynchronized byte array that grows by doubling. */
+/**
+ * An unsynchronized byte array that grows by doubling up to a soft capacity, and past it only by what is needed:
+ * a pack buffer that doubled when its header is appended would hold twice the pack and copy it whole.
+ */
 final class GrowableBuffer {
+    private final int softCapacity;
     private byte[] buf;
     private int size;
 
     GrowableBuffer(int initialCapacity) {
-        buf = new byte[Math.max(16, initialCapacity)];
+        this(initialCapacity, Integer.MAX_VALUE - 8);
+    }
+
+    GrowableBuffer(int initialCapacity, int softCapacity) {
+        this.softCapacity = softCapacity;
+        buf = new byte[Math.max(16, Math.min(initialCapacity, softCapacity))];
     }
 
     byte[] array() {
@@ -25,7 +34,8 @@ final class GrowableBuffer {
             if (need > Integer.MAX_VALUE - 8) {
                 throw new IllegalStateException("pack buffer above 2 GiB");
             }
-            buf = Arrays.copyOf(buf, (int) Math.max(need, Math.min(Integer.MAX_VALUE - 8, 2L * buf.length)));
+            long doubled = Math.min(2L * buf.length, softCapacity);
+            buf = Arrays.copyOf(buf, (int) Math.max(need + (need >= softCapacity ? need / 16 : 0), doubled));
         }
     }
 

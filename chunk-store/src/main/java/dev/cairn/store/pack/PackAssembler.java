@@ -41,8 +41,7 @@ public final class PackAssembler {
 
     /** Adds a blob; may store a pack (and an index file) when the open pack reaches the target size. */
     public void add(BlobType type, BlobId id, byte[] raw, int off, int len) throws IOException {
-        PackWriter w = open.computeIfAbsent(type, t -> new PackWriter(codec, Math.min(packSize + packSize / 8,
-                codec.maxSealedLength(len) + 1024)));
+        PackWriter w = open.computeIfAbsent(type, t -> PackWriter.forTarget(codec, packSize, len));
         w.add(type, id, raw, off, len);
         if (w.size() >= packSize) {
             storePack(w);

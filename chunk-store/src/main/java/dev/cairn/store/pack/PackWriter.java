@@ -33,6 +33,20 @@ public final class PackWriter {
         this.buf = new GrowableBuffer(initialCapacity);
     }
 
+    /**
+     * A writer for packs of about {@code targetSize} bytes: its buffer grows to the target plus room for the last
+     * blob and the header, and no further unless a blob needs it.
+     */
+    public static PackWriter forTarget(BlobCodec codec, int targetSize, int firstBlobLength) {
+        int soft = targetSize + targetSize / 4 + codec.maxSealedLength(firstBlobLength);
+        return new PackWriter(codec, Math.min(soft, codec.maxSealedLength(firstBlobLength) + 1024), soft);
+    }
+
+    private PackWriter(BlobCodec codec, int initialCapacity, int softCapacity) {
+        this.codec = codec;
+        this.buf = new GrowableBuffer(initialCapacity, softCapacity);
+    }
+
     /** Seals {@code len} bytes of {@code raw} from {@code off} and appends them as blob {@code id}. */
     public void add(BlobType type, BlobId id, byte[] raw, int off, int len) {
         buf.ensureFree(codec.maxSealedLength(len));
