@@ -132,7 +132,7 @@ public final class Backup {
         }
         long started = System.nanoTime();
         Instant time = options.time() != null ? options.time() : repo.clock().instant();
-        String host = options.host() != null ? options.host() : hostName();
+        String host = options.host() != null ? options.host() : Repository.hostName();
         try (RepositoryLock lock = RepositoryLock.shared(repo); LockRefresher refresher = new LockRefresher(lock)) {
             indexLeftovers(CatalogSync.sync(repo, catalog));
             reader = new MetadataReader(repo, catalog);
@@ -557,18 +557,6 @@ public final class Backup {
         String w = path + ": " + problem;
         warnings.add(w);
         progress.warning(w);
-    }
-
-    static String hostName() {
-        String h = System.getenv("HOSTNAME");
-        if (h != null && !h.isEmpty()) {
-            return h;
-        }
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 
     /** Refreshes the lock in the background while the backup runs. */

@@ -43,11 +43,6 @@ final class BlobSaver {
         });
     }
 
-    /** Whether the blob is stored or being stored by this run. */
-    boolean known(BlobId id) {
-        return claimed.contains(id) || catalog.contains(id);
-    }
-
     /** Stores the blob unless it is known; returns whether this call stored it. */
     boolean save(BlobType type, BlobId id, byte[] raw, int off, int len) throws IOException {
         if (catalog.contains(id) || !claimed.add(id)) {

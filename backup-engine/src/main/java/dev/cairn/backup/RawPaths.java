@@ -45,11 +45,6 @@ public final class RawPaths {
     private RawPaths() {
     }
 
-    /** Whether names round-trip byte for byte in this JVM. */
-    public static boolean exact() {
-        return AS_BYTES != null;
-    }
-
     /** The last component of {@code path} as filesystem bytes. */
     public static FileName name(Path path) {
         return whole(path.getFileName());

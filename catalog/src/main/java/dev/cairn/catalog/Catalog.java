@@ -235,8 +235,8 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
     @Override
     public boolean contains(BlobId id) {
         try {
-            byte[] key = id.bytes();
-            return db.keyMayExist(blobs, key, null) && db.get(blobs, key) != null;
+            // One lookup: a miss is answered by the bloom filter inside get, a hit needs the value's block anyway.
+            return db.get(blobs, id.bytes()) != null;
         } catch (RocksDBException e) {
             throw new CatalogException("catalog read failed: " + e.getMessage(), e);
         }

@@ -319,7 +319,8 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    static String hostName() {
+    /** This machine's name, as recorded in keys, locks and snapshots. */
+    public static String hostName() {
         String h = System.getenv("HOSTNAME");
         if (h == null || h.isEmpty()) {
             try {
