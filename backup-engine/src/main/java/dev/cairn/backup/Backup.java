@@ -274,7 +274,7 @@ public final class Backup {
         if (failure.get() != null) {
             return CompletableFuture.completedFuture(null);
         }
-        if (!excluded.isEmpty() && rootDevice != -1 && excluded.excluded(path)) {
+        if (!excluded.isEmpty() && rootDevice != -1 && excluded.matches(path)) {
             return CompletableFuture.completedFuture(null);
         }
         Node node;

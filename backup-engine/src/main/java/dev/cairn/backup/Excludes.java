@@ -50,17 +50,32 @@ public record Excludes(List<String> patterns, List<String> ifPresent, boolean on
 
     /** A matcher for these patterns; not thread-safe to build, safe to use. */
     Matcher matcher() {
+        return matcher(patterns);
+    }
+
+    /**
+     * A matcher for glob {@code patterns} with the rules above: a pattern without {@code /} matches a name, one
+     * with {@code /} the whole absolute path. The restore path uses it for {@code --include} and {@code --exclude}.
+     *
+     * @throws IllegalArgumentException naming the first pattern that is not a valid glob
+     */
+    public static Matcher matcher(List<String> patterns) {
         List<PathMatcher> byName = new ArrayList<>();
         List<PathMatcher> byPath = new ArrayList<>();
         for (String p : patterns) {
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + p);
+            PathMatcher m;
+            try {
+                m = FileSystems.getDefault().getPathMatcher("glob:" + p);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pattern '" + p + "' is not a valid glob: " + e.getMessage());
+            }
             (p.contains("/") ? byPath : byName).add(m);
         }
         return new Matcher(byName, byPath);
     }
 
     /** Tests entries against the patterns. */
-    static final class Matcher {
+    public static final class Matcher {
         private final List<PathMatcher> byName;
         private final List<PathMatcher> byPath;
 
@@ -69,11 +84,12 @@ public record Excludes(List<String> patterns, List<String> ifPresent, boolean on
             this.byPath = byPath;
         }
 
-        boolean isEmpty() {
+        public boolean isEmpty() {
             return byName.isEmpty() && byPath.isEmpty();
         }
 
-        boolean excluded(Path absolute) {
+        /** Whether {@code absolute} or its name matches one of the patterns. */
+        public boolean matches(Path absolute) {
             if (!byName.isEmpty()) {
                 Path name = absolute.getFileName();
                 for (PathMatcher m : byName) {

@@ -101,10 +101,21 @@ public final class MetadataReader implements AutoCloseable {
      * @throws RepositoryException if no snapshot or more than one matches
      */
     public SnapshotRef resolve(String idOrLatest) throws IOException {
+        return resolve(idOrLatest, SnapshotFilter.ALL);
+    }
+
+    /**
+     * Resolves {@code latest} (the newest snapshot that {@code filter} matches) or a unique id prefix (the filter
+     * does not apply to an explicit id).
+     *
+     * @throws RepositoryException if no snapshot or more than one matches
+     */
+    public SnapshotRef resolve(String idOrLatest, SnapshotFilter filter) throws IOException {
         if (idOrLatest.equals("latest")) {
-            List<SnapshotRef> all = snapshots();
+            List<SnapshotRef> all = snapshots().stream().filter(s -> filter.matches(s.snapshot())).toList();
             if (all.isEmpty()) {
-                throw new RepositoryException("no snapshots in " + repo.store().location());
+                throw new RepositoryException("no snapshots" + (filter.isEmpty() ? "" : " matching " + filter)
+                        + " in " + repo.store().location());
             }
             return all.get(all.size() - 1);
         }

@@ -9,11 +9,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Near-storage incremental backup: chunk, deduplicate, compress, encrypt, pack, restore.",
         subcommands = {InitCommand.class, KeyCommand.class, BackupCommand.class, RestoreCommand.class,
-            SnapshotsCommand.class, CheckCommand.class, CatalogCommand.class, DebugCommand.class},
+            SnapshotsCommand.class, LsCommand.class, FindCommand.class, DiffCommand.class, StatsCommand.class,
+            CatCommand.class, DumpCommand.class, CheckCommand.class, CatalogCommand.class, DebugCommand.class},
         footer = {"", "Repository: --repo DIR or CAIRN_REPOSITORY.",
             "Passphrase: --password-file, --password-command, CAIRN_PASSWORD_FILE,",
             "  CAIRN_PASSWORD_COMMAND or CAIRN_PASSWORD, else a prompt on a terminal.",
-            "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 backup finished with warnings."})
+            "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 finished with warnings."})
 final class RootCommand implements Runnable {
     final CliContext ctx;
 

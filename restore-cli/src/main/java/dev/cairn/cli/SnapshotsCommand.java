@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "snapshots", description = "List snapshots, oldest first.")
+@Command(name = "snapshots", description = "List snapshots, oldest first.",
+        footer = {"", "Examples:", "  cairn snapshots", "  cairn snapshots --host db1 --tag nightly --latest 3",
+            "  cairn snapshots --path /srv/data --json"})
 final class SnapshotsCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
@@ -21,13 +24,34 @@ final class SnapshotsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--latest", paramLabel = "N", description = "Only the newest N snapshots of each host and paths.")
+    Integer latest;
+
+    @Mixin
+    SnapshotFilterOptions filter;
+
     @Override
     public Integer call() throws Exception {
         CliContext ctx = root.ctx;
         try (Repository r = root.repo.open(ctx);
                 Catalog catalog = Catalog.open(root.repo.catalogDirectory(ctx, r), r.config().id());
                 MetadataReader reader = new MetadataReader(r, catalog)) {
-            List<MetadataReader.SnapshotRef> all = reader.snapshots();
+            List<MetadataReader.SnapshotRef> all = new ArrayList<>(reader.snapshots().stream()
+                    .filter(s -> filter.filter().matches(s.snapshot())).toList());
+            if (latest != null) {
+                if (latest < 1) {
+                    throw new IllegalArgumentException("--latest takes a positive number, not " + latest);
+                }
+                Map<List<Object>, Integer> seen = new java.util.HashMap<>();
+                List<MetadataReader.SnapshotRef> kept = new ArrayList<>();
+                for (int i = all.size() - 1; i >= 0; i--) {
+                    var snap = all.get(i).snapshot();
+                    if (seen.merge(List.of(snap.host(), snap.paths()), 1, Integer::sum) <= latest) {
+                        kept.add(0, all.get(i));
+                    }
+                }
+                all = kept;
+            }
             if (json) {
                 List<Map<String, Object>> out = new ArrayList<>();
                 for (MetadataReader.SnapshotRef s : all) {
@@ -38,11 +62,13 @@ final class SnapshotsCommand implements Callable<Integer> {
                 }
                 ctx.out().println(MetadataCodec.toJson(out));
             } else {
-                ctx.out().printf("%-8s  %-30s  %-16s  %-20s  %s%n", "id", "time", "host", "tags", "paths");
+                ctx.out().printf("%-8s  %-30s  %-16s  %-20s  %10s  %s%n", "id", "time", "host", "tags", "size",
+                        "paths");
                 for (MetadataReader.SnapshotRef s : all) {
-                    ctx.out().printf("%-8s  %-30s  %-16s  %-20s  %s%n", s.shortId(), s.snapshot().time(),
+                    var sum = s.snapshot().summary();
+                    ctx.out().printf("%-8s  %-30s  %-16s  %-20s  %10s  %s%n", s.shortId(), s.snapshot().time(),
                             s.snapshot().host(), String.join(",", s.snapshot().tags()),
-                            String.join(" ", s.snapshot().paths()));
+                            sum == null ? "-" : Sizes.bytes(sum.totalBytes()), String.join(" ", s.snapshot().paths()));
                 }
                 ctx.out().println(all.size() + " snapshots");
             }

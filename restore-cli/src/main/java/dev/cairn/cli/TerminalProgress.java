@@ -16,10 +16,18 @@ final class TerminalProgress implements AutoCloseable {
     private long lastDraw;
     private long expectedBytes = -1;
     private boolean drawn;
+    private final String verb;
 
+    /** A backup's line: files, bytes scanned, bytes read. */
     TerminalProgress(CliContext ctx) {
+        this(ctx, null);
+    }
+
+    /** A line of files and bytes {@code verb} ("written", say), with rate and time left. */
+    TerminalProgress(CliContext ctx, String verb) {
         this.ctx = ctx;
         this.enabled = ctx.interactive();
+        this.verb = verb;
     }
 
     /** The total the run is expected to reach (from the parent snapshot), for an estimate of the time left. */
@@ -40,8 +48,14 @@ final class TerminalProgress implements AutoCloseable {
                 long left = (long) ((expectedBytes - this.bytes) / (this.bytes / secs));
                 eta = String.format(Locale.ROOT, ", ETA %d:%02d", left / 60, left % 60);
             }
-            ctx.err().printf(Locale.ROOT, "\r%d files, %s scanned, %s read, %s/s%s   ", this.files,
-                    Sizes.bytes(this.bytes), Sizes.bytes(this.read), Sizes.bytes((long) (this.read / secs)), eta);
+            if (verb == null) {
+                ctx.err().printf(Locale.ROOT, "\r%d files, %s scanned, %s read, %s/s%s   ", this.files,
+                        Sizes.bytes(this.bytes), Sizes.bytes(this.read), Sizes.bytes((long) (this.read / secs)), eta);
+            } else {
+                ctx.err().printf(Locale.ROOT, "\r%d files, %s %s%s, %s/s%s   ", this.files, Sizes.bytes(this.bytes),
+                        verb, expectedBytes > 0 ? " of " + Sizes.bytes(expectedBytes) : "",
+                        Sizes.bytes((long) (this.bytes / secs)), eta);
+            }
             drawn = true;
         }
     }

@@ -50,6 +50,11 @@ class LauncherIT {
         assertThat(backup.out()).contains("\"files_new\" : 1");
         assertThat(run(env, "restore", "latest", "--target", tmp.resolve("r").toString()).code()).isZero();
         assertThat(tmp.resolve("r/src/d/f.txt")).hasContent("through the launcher");
+        Run ls = run(env, "ls", "latest", "/src", "--recursive");
+        assertThat(ls.code()).isZero();
+        assertThat(ls.out()).contains("/src/d/f.txt");
+        Run dump = run(env, "dump", "latest", "/src/d/f.txt");
+        assertThat(dump.out()).isEqualTo("through the launcher\n");
 
         Run wrong = run(Map.of("CAIRN_REPOSITORY", tmp.resolve("repo").toString(), "CAIRN_PASSWORD", "nope",
                 "CAIRN_CACHE_DIR", tmp.resolve("cache").toString()), "snapshots");

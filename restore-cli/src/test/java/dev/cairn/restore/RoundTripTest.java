@@ -141,9 +141,13 @@ class RoundTripTest {
         Repository reopened = Repository.open(LocalDirectoryBlobStore.at(tmp.resolve("repo")), "pw".toCharArray(),
                 Clock.systemUTC());
         Path target = tmp.resolve("restored");
-        try (MetadataReader reader = new MetadataReader(reopened, InMemoryBlobIndex.load(reopened))) {
-            RestoreResult rr = new Restorer(reader).restore(reader.resolve("latest").snapshot().tree(), target);
+        InMemoryBlobIndex index = InMemoryBlobIndex.load(reopened);
+        try (MetadataReader reader = new MetadataReader(reopened, index)) {
+            RestoreResult rr = new Restorer(reopened, index, reader, RestoreOptions.defaults().withVerify(true),
+                    RestoreListener.NONE).restore(reader.resolve("latest").snapshot().tree(), "/", target);
             assertThat(rr.warnings()).isEmpty();
+            assertThat(rr.errors()).isEmpty();
+            assertThat(rr.verified()).isEqualTo(rr.files() + rr.unchanged() - 1); // the hardlink is checked once
         }
         Map<String, String> after = describe(target.resolve("src"));
         assertThat(after).containsExactlyEntriesOf(before);

@@ -59,6 +59,15 @@ public final class MetadataCodec {
         }
     }
 
+    /** Any model value as JSON on one line (for output with one object per line). */
+    public static String toJsonLine(Object value) {
+        try {
+            return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Any model value as a JSON-shaped map (for merging into command output). */
     @SuppressWarnings("unchecked")
     public static java.util.Map<String, Object> toMap(Object value) {
