@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Side-by-side backup comparison of cairn and restic on one machine, in one run.
+# Side-by-side backup and restore comparison of cairn and restic on one machine, in one run.
 #
-#   jmh/e2e/compare-restic.sh linux  WORKDIR   first + no-change backup of a Linux source tree
-#   jmh/e2e/compare-restic.sh small  WORKDIR   first + no-change backup of 1,000,000 small files
+#   jmh/e2e/compare-restic.sh linux  WORKDIR   first + no-change backup and restore of a Linux source tree
+#   jmh/e2e/compare-restic.sh small  WORKDIR   first + no-change backup and restore of 1,000,000 small files
 #
 # Installs restic (Debian package) and, for `linux`, downloads linux-source-6.1 when missing. The JVM heap is
 # capped at 1 GiB. Prints one markdown row per run: wall seconds, CPU seconds, peak RSS, repository size.
@@ -62,5 +62,10 @@ measure "restic first backup" restic --repo "$work/restic-repo" backup "$tree"
 measure "cairn no-change backup" "$here/bin/cairn" --repo "$work/cairn-repo" backup "$tree"
 measure "restic no-change backup" restic --repo "$work/restic-repo" backup "$tree"
 measure "find -printf" find "$tree" -printf '%s %T@ %C@ %i\n'
+rm -rf "$work/cairn-restore" "$work/restic-restore"
+measure "cairn restore" "$here/bin/cairn" --repo "$work/cairn-repo" restore latest --target "$work/cairn-restore"
+measure "restic restore" restic --repo "$work/restic-repo" restore latest --target "$work/restic-restore"
+diff -r "$tree" "$work/cairn-restore/$(basename "$tree")" > /dev/null || { echo "cairn's restore differs from the tree"; exit 1; }
+rm -rf "$work/cairn-restore" "$work/restic-restore"
 echo
 echo "repository size: cairn $(du -sm "$work/cairn-repo" | cut -f1) MiB, restic $(du -sm "$work/restic-repo" | cut -f1) MiB"

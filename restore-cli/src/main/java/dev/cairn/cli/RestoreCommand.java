@@ -98,7 +98,7 @@ final class RestoreCommand implements Callable<Integer> {
                 }
 
                 @Override
-                public void action(String verb, String path) {
+                public void action(String verb, java.nio.file.Path path) {
                     if (verbose) {
                         synchronized (ctx.out()) {
                             progress.clear();

@@ -14,6 +14,6 @@ public interface RestoreListener {
      * One planned action on a target path: {@code restore}, {@code keep} (unchanged), {@code delete}, or
      * {@code link} (a hardlink).
      */
-    default void action(String verb, String path) {
+    default void action(String verb, java.nio.file.Path path) {
     }
 }

@@ -60,8 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Plan, then execute, in batches: the planner walks the snapshot on the calling thread, creates directories,
  * links and special files, decides for each regular file what the overwrite policy asks, and looks its chunks up in
  * the index. When a batch holds enough chunk references, its reads are grouped by pack and each pack's needed ranges
- * are fetched once (nearby blobs in one ranged read) by a pool of workers, which decrypt each blob once and write it
- * to every place that holds it. Files are written under {@code .NAME.cairn-partial} and renamed into place when
+ * are fetched once (nearby blobs in one ranged read, each range a task) by a pool of workers, which decrypt each blob
+ * once and write it to every place that holds it, while the planner goes on with the next batch. Files are written under {@code .NAME.cairn-partial} and renamed into place when
  * their last chunk is written, so a failed or interrupted restore never leaves a half-written file under its final
  * name; run again, it keeps every file already complete (size and mtime match) and writes the rest. All-zero chunks
  * become holes. Hardlinks are linked to the first path restored for their inode; ownership is restored only as root;
@@ -69,10 +69,30 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Restorer {
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
-    /** A batch is executed when it references this many chunks (or files). */
-    private static final int BATCH_REFS = 65_536;
-    /** Needed blobs of a pack closer than this are fetched in one ranged read. */
-    private static final long MERGE_GAP = 2L << 20;
+    /** The ids a new file gets; ownership is only changed when the snapshot says otherwise. */
+    private static final long OWN_UID;
+    private static final long OWN_GID;
+
+    static {
+        long uid = -1;
+        long gid = -1;
+        try {
+            com.sun.security.auth.module.UnixSystem u = new com.sun.security.auth.module.UnixSystem();
+            uid = u.getUid();
+            gid = u.getGid();
+        } catch (LinkageError | RuntimeException unavailable) {
+            // always set ownership
+        }
+        OWN_UID = uid;
+        OWN_GID = gid;
+    }
+    /** A batch is handed to the workers when it references this many chunks (or files), or this many bytes. */
+    private static final int BATCH_REFS = 8192;
+    private static final long BATCH_BYTES = 256L << 20;
+    /** Needed blobs of a pack closer than this are fetched in one ranged read... */
+    private static final long MERGE_GAP = 1L << 20;
+    /** ...of at most this many bytes (unless one blob is larger). */
+    private static final long MAX_RANGE = 4L << 20;
     private static final byte[] ZEROS = new byte[64 * 1024];
     private static final byte[] PARTIAL = ".cairn-partial".getBytes(StandardCharsets.US_ASCII);
 
@@ -98,6 +118,8 @@ public final class Restorer {
     private List<FileJob> batch = new ArrayList<>();
     private List<Path[]> batchLinks = new ArrayList<>();
     private int batchRefs;
+    private long batchBytes;
+    private Pending inFlight;
 
     private ExecutorService pool;
     private final ConcurrentLinkedQueue<BlobCodec> codecs = new ConcurrentLinkedQueue<>();
@@ -149,6 +171,10 @@ public final class Restorer {
         final List<IndexEntry> blobs;
         final boolean write;
         final AtomicInteger remaining;
+        /** A directory is in the way and is removed before the file is renamed into place. */
+        boolean replacesDirectory;
+        /** Created in a directory this restore made, so it starts with this process's ids and no inherited group. */
+        boolean fresh;
 
         FileJob(Node node, Path path, Path partial, List<IndexEntry> blobs, boolean write) {
             this.node = node;
@@ -173,6 +199,9 @@ public final class Restorer {
      */
     public RestoreResult restore(BlobId root, String rootPath, Path target) throws IOException {
         Dir top = new Dir(null, target, null, true);
+        if (!options.dryRun()) {
+            BlobCodec.prepareForBulkOpen();
+        }
         pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "cairn-restore");
             t.setDaemon(true);
@@ -187,8 +216,18 @@ public final class Restorer {
                 top.existed = Files.isDirectory(target);
             }
             boolean included = includes.isEmpty() || includes.matches(Path.of(rootPath));
-            planDir(reader.tree(root), rootPath, top, included);
-            flush();
+            try {
+                planDir(reader.tree(root), rootPath, top, included);
+                flush();
+            } catch (IOException | RuntimeException e) {
+                try {
+                    drain(); // finish or clean up the batch in flight before reporting
+                } catch (IOException | RuntimeException second) {
+                    e.addSuppressed(second);
+                }
+                throw e;
+            }
+            drain();
             if (!options.dryRun()) {
                 for (int i = madeDirs.size() - 1; i >= 0; i--) {
                     metadata(madeDirs.get(i).node, madeDirs.get(i).path);
@@ -215,10 +254,12 @@ public final class Restorer {
             existing = listNames(dir.path);
         }
         Set<FileName> keep = new HashSet<>();
+        boolean matching = !excludes.isEmpty() || !whole && !includes.isEmpty();
         for (Node n : tree.nodes()) {
             checkName(n.name());
-            String path = dirPath.endsWith("/") ? dirPath + n.name() : dirPath + "/" + n.name();
-            Path snapPath = Path.of(path);
+            String path = !matching && n.type() != NodeType.DIRECTORY ? null
+                    : dirPath.endsWith("/") ? dirPath + n.name() : dirPath + "/" + n.name();
+            Path snapPath = matching ? Path.of(path) : null;
             if (!excludes.isEmpty() && excludes.matches(snapPath)) {
                 keep.add(n.name());
                 continue;
@@ -246,7 +287,7 @@ public final class Restorer {
             boolean present = existing != null && existing.contains(n.name())
                     || options.dryRun() && dir.existed && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
             boolean partialLeft = existing != null && existing.contains(partialName(n.name()));
-            planEntry(n, p, present, partialLeft);
+            planEntry(n, p, present, partialLeft, !dir.existed);
         }
         if (options.delete() && whole && dir.ready && dir.existed) {
             Set<FileName> names = existing != null ? existing : listNames(dir.path);
@@ -257,7 +298,7 @@ public final class Restorer {
                     if (!excludes.isEmpty() && excludes.matches(Path.of(vpath))) {
                         continue;
                     }
-                    listener.action("delete", victim.toString());
+                    listener.action("delete", victim);
                     if (!options.dryRun()) {
                         deleteTree(victim);
                     }
@@ -293,7 +334,7 @@ public final class Restorer {
                 if (options.overwrite() == Overwrite.NEVER) {
                     throw new IOException(d.path + ": exists and is not a directory (kept: --overwrite never)");
                 }
-                listener.action("delete", d.path.toString());
+                listener.action("delete", d.path);
                 if (!options.dryRun()) {
                     Files.delete(d.path);
                 }
@@ -314,10 +355,11 @@ public final class Restorer {
         }
     }
 
-    private void planEntry(Node n, Path p, boolean present, boolean partialLeft) throws IOException {
+    private void planEntry(Node n, Path p, boolean present, boolean partialLeft, boolean freshDir)
+            throws IOException {
         BasicFileAttributes old = present ? attributes(p) : null;
         if (old != null && keepExisting(n, old)) {
-            listener.action("keep", p.toString());
+            listener.action("keep", p);
             if (n.type() == NodeType.FILE) {
                 unchanged++;
                 if (options.verify()) {
@@ -333,20 +375,23 @@ public final class Restorer {
                 List<Long> key = List.of(n.deviceId(), n.inode());
                 Path first = hardlinks.putIfAbsent(key, p);
                 if (first != null) {
-                    listener.action("link", p.toString());
+                    listener.action("link", p);
                     batchLinks.add(new Path[] {p, first});
                     return;
                 }
             }
-            listener.action("restore", p.toString());
+            listener.action("restore", p);
             Path partial = RawPaths.resolve(p.getParent(), partialName(n.name()));
             if (!options.dryRun() && partialLeft) {
                 Files.deleteIfExists(partial); // left by an interrupted restore; its holes may hold stale bytes
             }
-            addJob(new FileJob(n, p, partial, lookup(n, p), true));
+            FileJob job = new FileJob(n, p, partial, lookup(n, p), true);
+            job.replacesDirectory = old != null && old.isDirectory();
+            job.fresh = freshDir;
+            addJob(job);
             return;
         }
-        listener.action("restore", p.toString());
+        listener.action("restore", p);
         others++;
         if (options.dryRun()) {
             return;
@@ -395,7 +440,8 @@ public final class Restorer {
     private void addJob(FileJob job) throws IOException {
         batch.add(job);
         batchRefs += Math.max(1, job.blobs.size());
-        if (batchRefs >= BATCH_REFS) {
+        batchBytes += job.write ? job.node.size() : 0;
+        if (batchRefs >= BATCH_REFS || batchBytes >= BATCH_BYTES) {
             flush();
         }
     }
@@ -425,13 +471,21 @@ public final class Restorer {
 
     // ---------------------------------------------------------------- execution
 
-    /** Executes the planned batch: writes its files grouped by pack, links its hardlinks, verifies. */
+    /** A batch handed to the workers: its files, the hardlinks to make after them, and the work in flight. */
+    private record Pending(List<FileJob> jobs, List<Path[]> links, List<Future<?>> work) {
+    }
+
+    /**
+     * Hands the planned batch to the workers and returns while they write it, so that planning the next batch
+     * overlaps with writing this one; first waits for the batch before (one batch in flight at a time).
+     */
     private void flush() throws IOException {
         List<FileJob> jobs = batch;
         List<Path[]> links = batchLinks;
         batch = new ArrayList<>();
         batchLinks = new ArrayList<>();
         batchRefs = 0;
+        batchBytes = 0;
         if (options.dryRun()) {
             for (FileJob j : jobs) {
                 if (j.write) {
@@ -444,13 +498,16 @@ public final class Restorer {
             return;
         }
         Map<BlobId, List<Ref>> byPack = new LinkedHashMap<>();
-        List<FileJob> empty = new ArrayList<>();
+        List<Future<?>> work = new ArrayList<>();
         for (FileJob j : jobs) {
             if (!j.write) {
                 continue;
             }
             if (j.blobs.isEmpty()) {
-                empty.add(j);
+                work.add(pool.submit(() -> {
+                    finish(j);
+                    return null;
+                }));
                 continue;
             }
             long off = 0;
@@ -459,37 +516,44 @@ public final class Restorer {
                 off += e.blob().rawLength();
             }
         }
-        List<Future<?>> work = new ArrayList<>();
-        for (FileJob j : empty) {
-            work.add(pool.submit(() -> {
-                finish(j);
-                return null;
-            }));
-        }
         for (Map.Entry<BlobId, List<Ref>> e : byPack.entrySet()) {
-            work.add(pool.submit(() -> {
-                restorePack(e.getKey(), e.getValue());
-                return null;
-            }));
+            ObjectName pack = ObjectName.of(ObjectType.DATA, e.getKey().hex());
+            for (List<Ref> range : ranges(e.getValue())) {
+                work.add(pool.submit(() -> {
+                    restoreRange(pack, range);
+                    return null;
+                }));
+            }
+        }
+        Pending previous = inFlight;
+        inFlight = null;
+        complete(previous);
+        inFlight = new Pending(jobs, links, work);
+    }
+
+    /** Waits for the batch in flight, makes its hardlinks and starts verifying it. */
+    private void complete(Pending p) throws IOException {
+        if (p == null) {
+            return;
         }
         try {
-            await(work);
+            await(p.work());
         } catch (IOException | RuntimeException e) {
-            for (FileJob j : jobs) {
+            for (FileJob j : p.jobs()) {
                 if (j.write && j.remaining.get() > 0) {
                     Files.deleteIfExists(j.partial);
                 }
             }
             throw e;
         }
-        for (Path[] l : links) {
+        for (Path[] l : p.links()) {
             Files.deleteIfExists(l[0]);
             Files.createLink(l[0], l[1]);
             files.incrementAndGet();
         }
         if (options.verify()) {
             List<Future<?>> checks = new ArrayList<>();
-            for (FileJob j : jobs) {
+            for (FileJob j : p.jobs()) {
                 checks.add(pool.submit(() -> {
                     verify(j);
                     return null;
@@ -497,6 +561,41 @@ public final class Restorer {
             }
             await(checks);
         }
+    }
+
+    /** Waits for everything handed to the workers. */
+    private void drain() throws IOException {
+        Pending last = inFlight;
+        inFlight = null;
+        complete(last);
+    }
+
+    /**
+     * Splits one pack's references (any order) into ranges to fetch: sorted by offset, neighbours closer than
+     * {@link #MERGE_GAP} in one read, no read longer than {@link #MAX_RANGE} unless a single blob is. Each range is
+     * a task of its own, so a batch's work spreads over all workers even when it touches few packs.
+     */
+    private static List<List<Ref>> ranges(List<Ref> refs) {
+        refs.sort(Comparator.comparingLong((Ref r) -> r.blob().offset()));
+        List<List<Ref>> out = new ArrayList<>();
+        int i = 0;
+        while (i < refs.size()) {
+            long start = refs.get(i).blob().offset();
+            long end = start + refs.get(i).blob().length();
+            int j = i + 1;
+            while (j < refs.size()) {
+                PackedBlob b = refs.get(j).blob();
+                long bEnd = Math.max(end, b.offset() + b.length());
+                if (b.offset() - end > MERGE_GAP || bEnd - start > MAX_RANGE) {
+                    break;
+                }
+                end = bEnd;
+                j++;
+            }
+            out.add(refs.subList(i, j));
+            i = j;
+        }
+        return out;
     }
 
     /** Waits for all of {@code work}; after the first failure, cancels what has not started and rethrows it. */
@@ -528,44 +627,31 @@ public final class Restorer {
         }
     }
 
-    /** Fetches the needed ranges of one pack, opens each blob once and writes it to every place that holds it. */
-    private void restorePack(BlobId pack, List<Ref> refs) throws IOException {
-        refs.sort(Comparator.comparingLong((Ref r) -> r.blob().offset()));
-        ObjectName name = ObjectName.of(ObjectType.DATA, pack.hex());
-        int i = 0;
-        while (i < refs.size()) {
-            long start = refs.get(i).blob().offset();
-            long end = start + refs.get(i).blob().length();
-            int j = i + 1;
-            while (j < refs.size()) {
-                PackedBlob b = refs.get(j).blob();
-                long bEnd = Math.max(end, b.offset() + b.length());
-                if (b.offset() - end > MERGE_GAP || bEnd - start > Integer.MAX_VALUE - 64) {
-                    break;
+    /** Fetches one range of a pack, opens each blob in it once and writes it to every place that holds it. */
+    private void restoreRange(ObjectName pack, List<Ref> refs) throws IOException {
+        PackedBlob firstBlob = refs.get(0).blob();
+        long start = firstBlob.offset();
+        long end = start;
+        for (Ref r : refs) {
+            end = Math.max(end, r.blob().offset() + r.blob().length());
+        }
+        byte[] range = repo.store().get(pack, start, (int) (end - start));
+        String what = "data blob in " + pack;
+        long lastOffset = -1;
+        byte[] raw = null;
+        boolean zero = false;
+        for (Ref r : refs) {
+            PackedBlob b = r.blob();
+            if (b.offset() != lastOffset) {
+                lastOffset = b.offset();
+                raw = codec.get().open(b.type().kind(), b.id(), range, (int) (b.offset() - start), b.length(), what);
+                if (raw.length != b.rawLength()) {
+                    throw new CorruptObjectException("data blob " + b.id().shortHex() + " in " + pack, raw.length
+                            + " bytes, the index says " + b.rawLength());
                 }
-                end = bEnd;
-                j++;
+                zero = isZero(raw);
             }
-            byte[] range = repo.store().get(name, start, (int) (end - start));
-            PackedBlob last = null;
-            byte[] raw = null;
-            boolean zero = false;
-            for (int k = i; k < j; k++) {
-                Ref r = refs.get(k);
-                if (!r.blob().equals(last)) {
-                    last = r.blob();
-                    String what = "data blob " + last.id().shortHex() + " in " + name;
-                    raw = codec.get().open(last.type().kind(), last.id(), range, (int) (last.offset() - start),
-                            last.length(), what);
-                    if (raw.length != last.rawLength()) {
-                        throw new CorruptObjectException(what, raw.length + " bytes, the index says "
-                                + last.rawLength());
-                    }
-                    zero = isZero(raw);
-                }
-                write(r.job(), r.offset(), raw, zero);
-            }
-            i = j;
+            write(r.job(), r.offset(), raw, zero);
         }
     }
 
@@ -624,12 +710,12 @@ public final class Restorer {
 
     private void rename(FileJob job) throws IOException {
         Path p = job.path;
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (job.replacesDirectory) {
             deleteTree(p);
         }
         Files.move(job.partial, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         files.incrementAndGet();
-        metadata(job.node, p);
+        metadata(job.node, p, job.fresh);
     }
 
     private static boolean isZero(byte[] b) {
@@ -740,10 +826,15 @@ public final class Restorer {
     }
 
     private void metadata(Node n, Path p) {
+        metadata(n, p, false);
+    }
+
+    /** Sets owner (as root), mode, xattrs and times; {@code fresh} entries already have this process's ids. */
+    private void metadata(Node n, Path p, boolean fresh) {
         boolean link = n.type() == NodeType.SYMLINK;
         boolean special = n.type() != NodeType.FILE && n.type() != NodeType.DIRECTORY && !link;
         LinkOption[] opts = link ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
-        if (ROOT) {
+        if (ROOT && !(fresh && n.uid() == OWN_UID && n.gid() == OWN_GID)) {
             try {
                 Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);

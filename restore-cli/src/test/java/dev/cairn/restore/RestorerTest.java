@@ -69,9 +69,9 @@ class RestorerTest {
         try (MetadataReader reader = new MetadataReader(from, index)) {
             RestoreListener l = new RestoreListener() {
                 @Override
-                public void action(String verb, String path) {
+                public void action(String verb, Path path) {
                     synchronized (actions) {
-                        actions.add(verb + " " + tmp.relativize(Path.of(path)));
+                        actions.add(verb + " " + tmp.relativize(path));
                     }
                 }
             };

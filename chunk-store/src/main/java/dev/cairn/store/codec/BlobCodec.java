@@ -260,6 +260,14 @@ public final class BlobCodec implements AutoCloseable {
         return raw;
     }
 
+    /**
+     * Starts compiling the decryption path in the background, for a caller about to open many blobs (a restore, a
+     * check that reads data): small blobs alone would leave it interpreted for seconds. Idempotent.
+     */
+    public static void prepareForBulkOpen() {
+        CipherWarmUp.start();
+    }
+
     @Override
     public void close() {
         zc.close();
