@@ -36,6 +36,14 @@ public interface BlobStore extends Closeable {
      */
     void put(ObjectName name, byte[] content) throws IOException;
 
+    /**
+     * Stores {@code content} under {@code name}, as {@link #put(ObjectName, byte[])}, with a hint of where the
+     * object may be kept. Stores without storage classes ignore it.
+     */
+    default void put(ObjectName name, byte[] content, Placement placement) throws IOException {
+        put(name, content);
+    }
+
     /** Reads a whole object. @throws NoSuchObjectException if it does not exist */
     byte[] get(ObjectName name) throws IOException;
 

@@ -51,8 +51,9 @@ final class CatCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cat " + kind + " needs an ID");
         }
         if (kind.equals("config")) {
-            var store = root.repo.store(ctx);
-            ctx.out().println(new String(store.get(ObjectName.CONFIG), StandardCharsets.UTF_8).strip());
+            try (var store = root.repo.store(ctx)) {
+                ctx.out().println(new String(store.get(ObjectName.CONFIG), StandardCharsets.UTF_8).strip());
+            }
             return Cairn.EXIT_OK;
         }
         try (ReadSession s = ReadSession.open(root)) {

@@ -2,6 +2,9 @@ package dev.cairn.cli;
 
 import dev.cairn.store.BlobStore;
 import dev.cairn.store.LocalDirectoryBlobStore;
+import dev.cairn.store.RetryingBlobStore;
+import dev.cairn.store.s3.S3BlobStore;
+import dev.cairn.store.s3.S3Settings;
 import dev.cairn.store.repo.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,7 @@ import picocli.CommandLine.ScopeType;
  */
 final class RepositoryOptions {
     @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "DIR|URL",
-            description = "Repository location (default: CAIRN_REPOSITORY).")
+            description = "Repository: a directory, or s3://BUCKET/PREFIX (default: CAIRN_REPOSITORY).")
     String repo;
 
     @Option(names = "--password-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -28,6 +31,28 @@ final class RepositoryOptions {
     @Option(names = "--password-command", scope = ScopeType.INHERIT, paramLabel = "CMD",
             description = "Run CMD with sh -c and use the first line it prints (default: CAIRN_PASSWORD_COMMAND).")
     String passwordCommand;
+
+    @Option(names = "--s3-endpoint", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "S3-compatible server for s3:// repositories (default: AWS_ENDPOINT_URL_S3 or"
+                    + " AWS_ENDPOINT_URL, else AWS).")
+    java.net.URI s3Endpoint;
+
+    @Option(names = "--s3-region", scope = ScopeType.INHERIT, paramLabel = "REGION",
+            description = "S3 region (default: AWS_REGION, else us-east-1).")
+    String s3Region;
+
+    @Option(names = "--s3-path-style", scope = ScopeType.INHERIT,
+            description = "Address buckets as http://host/bucket (most S3-compatible servers want this).")
+    boolean s3PathStyle;
+
+    @Option(names = "--s3-storage-class", scope = ScopeType.INHERIT, paramLabel = "CLASS",
+            description = "Storage class for packs of file content, e.g. STANDARD_IA or GLACIER_IR; everything"
+                    + " else stays STANDARD.")
+    String s3StorageClass;
+
+    @Option(names = "--s3-connections", scope = ScopeType.INHERIT, paramLabel = "N",
+            description = "Most S3 connections at once (default: 16).")
+    Integer s3Connections;
 
     @Option(names = "--cache-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Where the local catalog lives (default: CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn or"
@@ -53,7 +78,18 @@ final class RepositoryOptions {
             throw new IllegalArgumentException("no repository given: use --repo DIR or set CAIRN_REPOSITORY");
         }
         if (location.startsWith("s3:")) {
-            throw new IllegalArgumentException("S3 repositories are not available in this build yet: " + location);
+            java.net.URI endpoint = s3Endpoint;
+            if (endpoint == null) {
+                String e = ctx.env().getOrDefault("AWS_ENDPOINT_URL_S3", ctx.env().get("AWS_ENDPOINT_URL"));
+                endpoint = e == null || e.isBlank() ? null : java.net.URI.create(e);
+            }
+            boolean pathStyle = s3PathStyle || "true".equalsIgnoreCase(ctx.env().get("CAIRN_S3_PATH_STYLE"));
+            S3Settings settings = S3Settings.parse(location, endpoint, s3Region, pathStyle, ctx.env())
+                    .withStorageClass(s3StorageClass);
+            if (s3Connections != null) {
+                settings = settings.withMaxConnections(s3Connections);
+            }
+            return RetryingBlobStore.wrap(S3BlobStore.open(settings), RetryingBlobStore.Policy.DEFAULT);
         }
         if (location.startsWith("file:")) {
             location = location.substring(5);
@@ -63,10 +99,15 @@ final class RepositoryOptions {
 
     Repository open(CliContext ctx) throws IOException {
         BlobStore store = store(ctx);
-        if (!Repository.readConfig(store).encrypted()) {
-            return Repository.open(store, null, Clock.systemUTC());
+        try {
+            if (!Repository.readConfig(store).encrypted()) {
+                return Repository.open(store, null, Clock.systemUTC());
+            }
+            return Repository.open(store, passphrase(ctx, "passphrase for " + store.location()), Clock.systemUTC());
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
         }
-        return Repository.open(store, passphrase(ctx, "passphrase for " + store.location()), Clock.systemUTC());
     }
 
     /** The passphrase, from the first source that is set. */

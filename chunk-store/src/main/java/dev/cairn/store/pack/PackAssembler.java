@@ -5,6 +5,7 @@ import dev.cairn.store.BlobStore;
 import dev.cairn.store.ObjectExistsException;
 import dev.cairn.store.ObjectName;
 import dev.cairn.store.ObjectType;
+import dev.cairn.store.Placement;
 import dev.cairn.store.codec.BlobCodec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,7 +55,9 @@ public final class PackAssembler {
     private void storePack(PackWriter w) throws IOException {
         PackWriter.FinishedPack p = w.finish();
         try {
-            store.put(ObjectName.of(ObjectType.DATA, p.id().hex()), p.bytes());
+            boolean content = !p.blobs().isEmpty() && p.blobs().get(0).type() == BlobType.DATA;
+            store.put(ObjectName.of(ObjectType.DATA, p.id().hex()), p.bytes(),
+                    content ? Placement.BULK : Placement.STANDARD);
             bytesStored += p.bytes().length;
             packsStored++;
         } catch (ObjectExistsException same) {
