@@ -70,12 +70,21 @@ final class BlobSaver {
         }
     }
 
-    /** Stores every open pack and the index files covering them. Call once, after all saves. */
+    /**
+     * Stores every open pack and the index files covering them. Call once, after all saves. The threads' partial
+     * packs are merged first, so a run ends with at most one partial pack per blob type and one index file.
+     */
     void flush() throws IOException {
-        for (PackAssembler a : assemblers) {
-            a.flush();
+        if (assemblers.isEmpty()) {
+            return;
+        }
+        PackAssembler last = assemblers.get(0);
+        for (PackAssembler a : assemblers.subList(1, assemblers.size())) {
+            a.mergeInto(last);
             publish(a);
         }
+        last.flush();
+        publish(last);
     }
 
     long bytesStored() {

@@ -244,8 +244,11 @@ class RestorerTest {
     @Test
     void aFailedRestoreLeavesOnlyCompleteFilesAndARerunFinishesIt() throws IOException {
         Path out = tmp.resolve("out");
-        int packs = repo.store().list(ObjectType.DATA).size();
-        Repository flaky = Repository.open(new FailingStore(LocalDirectoryBlobStore.at(tmp.resolve("repo")), packs / 2),
+        FailingStore counting = new FailingStore(LocalDirectoryBlobStore.at(tmp.resolve("repo")), Integer.MAX_VALUE);
+        restore(Repository.open(counting, "pw".toCharArray(), Clock.systemUTC()),
+                RestoreOptions.defaults().withThreads(1), tmp.resolve("counted"), new ArrayList<>());
+        int reads = Integer.MAX_VALUE - counting.dataReadsLeft.get();
+        Repository flaky = Repository.open(new FailingStore(LocalDirectoryBlobStore.at(tmp.resolve("repo")), reads * 2 / 3),
                 "pw".toCharArray(), Clock.systemUTC());
         assertThatThrownBy(() -> restore(flaky, RestoreOptions.defaults().withThreads(1), out, new ArrayList<>()))
                 .hasMessageContaining("connection reset");

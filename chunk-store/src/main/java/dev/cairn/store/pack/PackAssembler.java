@@ -87,6 +87,27 @@ public final class PackAssembler {
         writeIndex();
     }
 
+    /**
+     * Hands this assembler's open packs and its stored-but-unindexed packs to {@code target}, which stores them
+     * with its own (so the last partial packs of many threads become few packs and one index file). Entries this
+     * assembler has already indexed stay with it for {@link #takeWritten()}.
+     */
+    public void mergeInto(PackAssembler target) throws IOException {
+        for (Map.Entry<BlobType, PackWriter> e : open.entrySet()) {
+            PackWriter from = e.getValue();
+            while (!from.isEmpty()) {
+                PackWriter to = target.open.computeIfAbsent(e.getKey(),
+                        t -> PackWriter.forTarget(target.codec, target.packSize, packSize / 16));
+                from.moveTo(to, target.packSize);
+                if (to.size() >= target.packSize) {
+                    target.storePack(to);
+                }
+            }
+        }
+        target.unindexed.addAll(unindexed);
+        unindexed.clear();
+    }
+
     /** An index file this assembler stored, and the entries it covers. */
     public record WrittenIndex(String indexFileId, List<IndexEntry> entries) {
     }

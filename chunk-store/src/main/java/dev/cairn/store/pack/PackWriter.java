@@ -57,6 +57,32 @@ public final class PackWriter {
         rawBytes += len;
     }
 
+    /**
+     * Moves blobs, sealed as they are, from the front of this writer to the end of {@code target} until
+     * {@code target} holds {@code targetSize} bytes or this writer is empty; returns how many moved. Sealed blobs do
+     * not depend on their place in a pack, so the partial packs of several writers can become one.
+     */
+    public int moveTo(PackWriter target, int targetSize) {
+        int moved = 0;
+        while (moved < blobs.size() && target.size() < targetSize) {
+            PackedBlob b = blobs.get(moved);
+            target.buf.ensureFree(b.length());
+            int offset = target.buf.size();
+            System.arraycopy(buf.array(), (int) b.offset(), target.buf.array(), offset, b.length());
+            target.buf.advance(b.length());
+            target.blobs.add(new PackedBlob(b.type(), b.id(), offset, b.length(), b.rawLength()));
+            target.rawBytes += b.rawLength();
+            rawBytes -= b.rawLength();
+            moved++;
+        }
+        blobs.subList(0, moved).clear();
+        if (blobs.isEmpty()) {
+            buf.clear();
+            rawBytes = 0;
+        }
+        return moved;
+    }
+
     /** Bytes of sealed blobs so far. */
     public int size() {
         return buf.size();

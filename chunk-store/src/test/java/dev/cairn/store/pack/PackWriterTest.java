@@ -145,4 +145,43 @@ class PackWriterTest {
             assertThat(indexed.stream().map(e -> e.blob().id())).containsExactlyInAnyOrderElementsOf(ids);
         }
     }
+
+    @Test
+    void partialPacksOfSeveralAssemblersBecomeFewPacksAndOneIndex() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.at(dir);
+        ChunkIdHasher h = KEY.newIdHasher();
+        List<BlobCodec> codecs = new ArrayList<>();
+        List<PackAssembler> assemblers = new ArrayList<>();
+        List<BlobId> ids = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            BlobCodec codec = KEY.newCodec(Compression.DEFAULT);
+            codecs.add(codec);
+            PackAssembler a = new PackAssembler(store, codec, 64 * 1024);
+            assemblers.add(a);
+            for (int i = 0; i < 12; i++) {
+                byte[] b = blob(t * 100 + i, 3000);
+                BlobId id = h.id(b, 0, b.length);
+                ids.add(id);
+                a.add(i % 4 == 0 ? BlobType.TREE : BlobType.DATA, id, b, 0, b.length);
+            }
+        }
+        assertThat(store.list(ObjectType.DATA)).isEmpty();
+        List<IndexEntry> indexed = new ArrayList<>();
+        for (PackAssembler a : assemblers.subList(1, 4)) {
+            a.mergeInto(assemblers.get(0));
+            assertThat(a.takeWritten()).isEmpty();
+        }
+        assemblers.get(0).flush();
+        for (PackAssembler.WrittenIndex w : assemblers.get(0).takeWritten()) {
+            indexed.addAll(w.entries());
+        }
+        assertThat(store.list(ObjectType.INDEX)).hasSize(1);
+        assertThat(store.list(ObjectType.DATA)).hasSize(2); // one tree pack, one data pack
+        assertThat(indexed.stream().map(e -> e.blob().id())).containsExactlyInAnyOrderElementsOf(ids);
+        for (IndexEntry e : indexed) {
+            byte[] raw = SealedObjects.loadBlob(store, codecs.get(2), e);
+            assertThat(h.id(raw, 0, raw.length)).isEqualTo(e.blob().id());
+        }
+        codecs.forEach(BlobCodec::close);
+    }
 }

@@ -31,12 +31,26 @@ public final class FaultyHttpClient implements SdkHttpClient {
     private final LongFunction<Fault> schedule;
     private final AtomicLong requests = new AtomicLong();
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
+    private final int dataPutTrigger;
+    private final Runnable onDataPut;
+    private final AtomicLong dataPuts = new AtomicLong();
 
     public FaultyHttpClient(LongFunction<Fault> schedule) {
+        this(schedule, 0, null);
+    }
+
+    private FaultyHttpClient(LongFunction<Fault> schedule, int dataPutTrigger, Runnable onDataPut) {
         this.schedule = schedule;
+        this.dataPutTrigger = dataPutTrigger;
+        this.onDataPut = onDataPut;
         for (Fault f : Fault.values()) {
             injected.put(f, new AtomicLong());
         }
+    }
+
+    /** No faults, but {@code action} runs just before the {@code k}-th PUT of a pack is sent (to stop the server). */
+    public static FaultyHttpClient atDataPut(int k, Runnable action) {
+        return new FaultyHttpClient(n -> Fault.NONE, k, action);
     }
 
     /** Every {@code every}-th request fails, cycling through all the kinds of fault. */
@@ -68,6 +82,11 @@ public final class FaultyHttpClient implements SdkHttpClient {
 
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+        if (onDataPut != null && request.httpRequest().method() == software.amazon.awssdk.http.SdkHttpMethod.PUT
+                && request.httpRequest().encodedPath().contains("/data/")
+                && dataPuts.incrementAndGet() == dataPutTrigger) {
+            onDataPut.run();
+        }
         Fault f = schedule.apply(requests.getAndIncrement());
         injected.get(f).incrementAndGet();
         return switch (f) {
