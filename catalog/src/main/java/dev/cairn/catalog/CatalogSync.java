@@ -38,6 +38,19 @@ public final class CatalogSync {
      * writer can store an index file for them.
      */
     public static Result sync(Repository repo, Catalog catalog) throws IOException {
+        return sync(repo, catalog, true);
+    }
+
+    /**
+     * Syncs {@code catalog} with the repository's index files only, without listing packs: what a reader needs,
+     * since a snapshot is stored only after the index files covering everything it references. On S3 this is two
+     * listings (plus reads of new index files) however many packs the repository holds.
+     */
+    public static Result syncIndexes(Repository repo, Catalog catalog) throws IOException {
+        return sync(repo, catalog, false);
+    }
+
+    private static Result sync(Repository repo, Catalog catalog, boolean scanPacks) throws IOException {
         try (BlobCodec codec = repo.newCodec()) {
             List<ObjectInfo> indexes = repo.store().list(ObjectType.INDEX);
             Set<String> present = new HashSet<>();
@@ -69,7 +82,7 @@ public final class CatalogSync {
             Map<BlobId, Boolean> packs = catalog.packs();
             List<IndexEntry> unindexed = new ArrayList<>();
             int unindexedPacks = 0;
-            for (ObjectInfo p : repo.store().list(ObjectType.DATA)) {
+            for (ObjectInfo p : scanPacks ? repo.store().list(ObjectType.DATA) : List.<ObjectInfo>of()) {
                 BlobId id = BlobId.parse(p.name().id());
                 Boolean indexed = packs.get(id);
                 if (Boolean.TRUE.equals(indexed)) {
@@ -102,11 +115,14 @@ public final class CatalogSync {
     public record Opened(Catalog catalog, Result result) {
     }
 
-    /** Opens the catalog in {@code dir} for {@code repo} and syncs it. */
+    /**
+     * Opens the catalog in {@code dir} for {@code repo} and brings it up to date for reading
+     * ({@link #syncIndexes}); a backup syncs fully itself.
+     */
     public static Opened openAndSync(java.nio.file.Path dir, Repository repo) throws IOException {
         Catalog c = Catalog.open(dir, repo.config().id());
         try {
-            return new Opened(c, sync(repo, c));
+            return new Opened(c, syncIndexes(repo, c));
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
