@@ -558,29 +558,4 @@ public final class Backup {
         warnings.add(w);
         progress.warning(w);
     }
-
-    /** Refreshes the lock in the background while the backup runs. */
-    private static final class LockRefresher implements AutoCloseable {
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cairn-lock-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-
-        LockRefresher(RepositoryLock lock) {
-            long every = RepositoryLock.REFRESH_EVERY.toSeconds();
-            timer.scheduleAtFixedRate(() -> {
-                try {
-                    lock.refresh();
-                } catch (IOException e) {
-                    // The next refresh tries again; a lock not refreshed for STALE_AFTER is treated as stale.
-                }
-            }, every, every, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() {
-            timer.shutdownNow();
-        }
-    }
 }

@@ -121,4 +121,162 @@ public final class Checker {
         });
         return new Result(problems, snapshots.size(), packSizes.size(), unindexed, index.size());
     }
+
+    /**
+     * Which packs {@code check --read-data-subset} reads: {@code N/M} is the N-th of M groups (packs whose id's
+     * first 32 bits modulo M is N-1; M runs together read every pack once), {@code P%} a random P percent.
+     */
+    public record Subset(int n, int m, double percent) {
+        public static final Subset ALL = new Subset(1, 1, 100);
+
+        /** Parses {@code N/M} or {@code P%}. */
+        public static Subset parse(String s) {
+            try {
+                if (s.endsWith("%")) {
+                    double p = Double.parseDouble(s.substring(0, s.length() - 1));
+                    if (p > 0 && p <= 100) {
+                        return new Subset(1, 1, p);
+                    }
+                } else if (s.contains("/")) {
+                    int n = Integer.parseInt(s.substring(0, s.indexOf('/')));
+                    int m = Integer.parseInt(s.substring(s.indexOf('/') + 1));
+                    if (m >= 1 && n >= 1 && n <= m) {
+                        return new Subset(n, m, 100);
+                    }
+                }
+            } catch (NumberFormatException bad) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--read-data-subset takes N/M (1 <= N <= M) or P% (0 < P <= 100), not '"
+                    + s + "'");
+        }
+
+        boolean includes(BlobId pack, java.util.Random random) {
+            long group = Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(pack.bytes()).getInt()) % m;
+            return group == n - 1 && (percent >= 100 || random.nextDouble() * 100 < percent);
+        }
+    }
+
+    /**
+     * Reads packs back and authenticates them: the pack's bytes against its name, its header, every blob in it
+     * (decrypted and checked), and every index entry for it against the header. Damage is reported with the
+     * snapshots and files it affects.
+     */
+    public static Result checkData(Repository repo, Subset subset, java.util.Random random) throws IOException {
+        InMemoryBlobIndex index = InMemoryBlobIndex.load(repo);
+        Map<BlobId, List<IndexEntry>> byPack = new HashMap<>();
+        for (IndexEntry e : index.entries()) {
+            byPack.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(e);
+        }
+        List<Problem> problems = new ArrayList<>();
+        Map<BlobId, String> damaged = new HashMap<>();
+        int read = 0;
+        try (dev.cairn.store.codec.BlobCodec codec = repo.newCodec()) {
+            dev.cairn.store.codec.BlobCodec.prepareForBulkOpen();
+            for (ObjectInfo p : repo.store().list(ObjectType.DATA)) {
+                BlobId id = BlobId.parse(p.name().id());
+                if (!subset.includes(id, random)) {
+                    continue;
+                }
+                read++;
+                String name = p.name().toString();
+                List<IndexEntry> entries = byPack.getOrDefault(id, List.of());
+                byte[] bytes;
+                try {
+                    bytes = repo.store().get(p.name());
+                } catch (IOException e) {
+                    problems.add(new Problem(name, "cannot be read: " + e.getMessage(), List.of()));
+                    entries.forEach(x -> damaged.put(x.blob().id(), name + " cannot be read"));
+                    continue;
+                }
+                if (!java.util.Arrays.equals(sha256(bytes), id.bytes())) {
+                    problems.add(new Problem(name, "content does not match its name", List.of()));
+                }
+                List<dev.cairn.store.pack.PackedBlob> header;
+                try {
+                    header = dev.cairn.store.pack.PackReader.parse(bytes, codec, name);
+                } catch (IOException e) {
+                    problems.add(new Problem(name, "header unreadable: " + e.getMessage(), List.of()));
+                    entries.forEach(x -> damaged.put(x.blob().id(), name + " has no readable header"));
+                    continue;
+                }
+                Set<dev.cairn.store.pack.PackedBlob> listed = new HashSet<>(header);
+                for (dev.cairn.store.pack.PackedBlob b : header) {
+                    try {
+                        codec.verify(b.type().kind(), b.id(), bytes, (int) b.offset(), b.length(),
+                                "blob " + b.id().shortHex() + " in " + name);
+                    } catch (IOException e) {
+                        damaged.put(b.id(), "blob " + b.id().shortHex() + " in " + name + " is damaged");
+                    }
+                }
+                for (IndexEntry e : entries) {
+                    if (!listed.contains(e.blob())) {
+                        damaged.put(e.blob().id(), "blob " + e.blob().id().shortHex() + " is indexed in " + name
+                                + " but the pack's header does not list it there");
+                    }
+                }
+            }
+        }
+        if (!damaged.isEmpty()) {
+            problems.addAll(affected(repo, index, damaged));
+        }
+        return new Result(problems, 0, read, 0, index.size());
+    }
+
+    /** The snapshots and files that hold damaged blobs, one problem per damaged blob. */
+    private static List<Problem> affected(Repository repo, InMemoryBlobIndex index, Map<BlobId, String> damaged)
+            throws IOException {
+        Map<BlobId, Set<String>> snaps = new HashMap<>();
+        Map<BlobId, Set<String>> files = new HashMap<>();
+        try (MetadataReader reader = new MetadataReader(repo, index)) {
+            for (SnapshotRef s : reader.snapshots()) {
+                Deque<Object[]> todo = new ArrayDeque<>();
+                todo.push(new Object[] {s.snapshot().tree(), ""});
+                while (!todo.isEmpty()) {
+                    Object[] t = todo.pop();
+                    BlobId treeId = (BlobId) t[0];
+                    String path = (String) t[1];
+                    if (damaged.containsKey(treeId)) {
+                        snaps.computeIfAbsent(treeId, k -> new java.util.TreeSet<>()).add(s.shortId());
+                        files.computeIfAbsent(treeId, k -> new java.util.TreeSet<>()).add(path.isEmpty() ? "/" : path);
+                        continue;
+                    }
+                    Tree tree;
+                    try {
+                        tree = reader.tree(treeId);
+                    } catch (IOException e) {
+                        continue;
+                    }
+                    for (Node n : tree.nodes()) {
+                        String p = path + "/" + n.name();
+                        if (n.type() == NodeType.DIRECTORY) {
+                            todo.push(new Object[] {n.subtree(), p});
+                        } else if (n.type() == NodeType.FILE) {
+                            for (BlobId c : n.content()) {
+                                if (damaged.containsKey(c)) {
+                                    snaps.computeIfAbsent(c, k -> new java.util.TreeSet<>()).add(s.shortId());
+                                    files.computeIfAbsent(c, k -> new java.util.TreeSet<>()).add(p);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        List<Problem> out = new ArrayList<>();
+        for (Map.Entry<BlobId, String> d : damaged.entrySet()) {
+            Set<String> f = files.getOrDefault(d.getKey(), Set.of());
+            String where = f.isEmpty() ? "no snapshot uses it" : "in " + String.join(", ", f);
+            out.add(new Problem(d.getValue(), where, List.copyOf(snaps.getOrDefault(d.getKey(), Set.of()))));
+        }
+        return out;
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

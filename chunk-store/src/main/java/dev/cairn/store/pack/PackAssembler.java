@@ -52,6 +52,18 @@ public final class PackAssembler {
         }
     }
 
+    /** Adds a blob that is already sealed ({@code b.length()} bytes of {@code src} from {@code off}). */
+    public void addSealed(PackedBlob b, byte[] src, int off) throws IOException {
+        PackWriter w = open.computeIfAbsent(b.type(), t -> PackWriter.forTarget(codec, packSize, b.length()));
+        w.addSealed(b, src, off);
+        if (w.size() >= packSize) {
+            storePack(w);
+        }
+        if (unindexed.size() >= INDEX_ENTRIES) {
+            writeIndex();
+        }
+    }
+
     private void storePack(PackWriter w) throws IOException {
         PackWriter.FinishedPack p = w.finish();
         try {

@@ -58,6 +58,19 @@ public final class PackWriter {
     }
 
     /**
+     * Appends a blob that is already sealed (copied from another pack by prune), as {@code b} describes it:
+     * {@code b.length()} bytes of {@code src} from {@code off}. {@link #finish} authenticates it like every other.
+     */
+    public void addSealed(PackedBlob b, byte[] src, int off) {
+        buf.ensureFree(b.length());
+        int offset = buf.size();
+        System.arraycopy(src, off, buf.array(), offset, b.length());
+        buf.advance(b.length());
+        blobs.add(new PackedBlob(b.type(), b.id(), offset, b.length(), b.rawLength()));
+        rawBytes += b.rawLength();
+    }
+
+    /**
      * Moves blobs, sealed as they are, from the front of this writer to the end of {@code target} until
      * {@code target} holds {@code targetSize} bytes or this writer is empty; returns how many moved. Sealed blobs do
      * not depend on their place in a pack, so the partial packs of several writers can become one.
