@@ -116,6 +116,21 @@ class S3EndToEndTest {
         assertThat(cairn("backup", src.toString(), "--s3-storage-class", "GLACIER")).isEqualTo(2);
         assertThat(err.strip()).startsWith("cairn: storage class GLACIER is not one cairn can read back")
                 .doesNotContain("\n");
+
+        // Retention on S3: forget all but the newest, prune, read everything back, restore.
+        Files.writeString(src.resolve("p0/f0"), "changed again");
+        assertThat(cairn("backup", src.toString())).as(err).isZero();
+        assertThat(cairn("forget", "--keep-last", "1", "--prune", "--json")).as(err).isZero();
+        assertThat(out).contains("\"removed\" : 3").contains("\"bytes_after\"");
+        String before = out.replaceAll("(?s).*\"bytes_before\" : (\\d+).*", "$1");
+        String after = out.replaceAll("(?s).*\"bytes_after\" : (\\d+).*", "$1");
+        assertThat(Long.parseLong(after)).isLessThan(Long.parseLong(before));
+        assertThat(cairn("check", "--read-data")).as(err).isZero();
+        assertThat(cairn("snapshots")).isZero();
+        assertThat(out).contains("1 snapshots");
+        assertThat(cairn("restore", "latest", "--target", tmp.resolve("r3").toString(), "--verify")).as(err)
+                .isZero();
+        assertSameTree(src, tmp.resolve("r3/projects"));
     }
 
     @Test
