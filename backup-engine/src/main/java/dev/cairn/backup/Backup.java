@@ -77,6 +77,7 @@ public final class Backup {
     private final Catalog catalog;
     private final BackupOptions options;
     private final BackupProgress progress;
+    private final dev.cairn.store.RateLimiter readLimit;
     private final FileAttributes attributes = new FileAttributes(true);
     private final Excludes.Matcher excluded;
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
@@ -110,6 +111,8 @@ public final class Backup {
         this.options = options;
         this.progress = progress;
         this.excluded = options.excludes().matcher();
+        this.readLimit = options.readBytesPerSecond() > 0 ? dev.cairn.store.RateLimiter.of(options.readBytesPerSecond())
+                : null;
     }
 
     /** Backs up {@code options.sources()} into {@code repo}, using and updating {@code catalog}. */
@@ -461,6 +464,9 @@ public final class Backup {
                 if (!more) {
                     break;
                 }
+                if (readLimit != null) {
+                    readLimit.acquire(s.chunkLength());
+                }
                 BlobId id = hasher.id(s.buffer(), s.chunkStart(), s.chunkLength());
                 // Failures to store are the repository's: they propagate and fail the run.
                 saver.save(BlobType.DATA, id, s.buffer(), s.chunkStart(), s.chunkLength());
@@ -486,6 +492,9 @@ public final class Backup {
             read = bb.position();
         } catch (IOException e) {
             return unreadable(path, e);
+        }
+        if (readLimit != null) {
+            readLimit.acquire(read);
         }
         if (read > smallFileLimit) {
             // It grew past one chunk since the scan saw it: take the chunked path.

@@ -12,7 +12,7 @@ import java.util.List;
  * bound by storage latency, and more reads in flight keep the disks busy).
  */
 public record BackupOptions(List<Path> sources, List<String> tags, String host, Instant time, String parent,
-        boolean force, Excludes excludes, int threads) {
+        boolean force, Excludes excludes, int threads, long readBytesPerSecond) {
     public BackupOptions {
         if (sources == null || sources.isEmpty()) {
             throw new IllegalArgumentException("nothing to back up: give at least one path");
@@ -23,11 +23,14 @@ public record BackupOptions(List<Path> sources, List<String> tags, String host, 
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("threads " + threads + " is not between 1 and 256");
         }
+        if (readBytesPerSecond < 0) {
+            throw new IllegalArgumentException("the read limit cannot be negative: " + readBytesPerSecond);
+        }
     }
 
     /** Defaults for {@code sources}. */
     public static BackupOptions of(List<Path> sources) {
-        return new BackupOptions(sources, List.of(), null, null, null, false, Excludes.NONE, defaultThreads());
+        return new BackupOptions(sources, List.of(), null, null, null, false, Excludes.NONE, defaultThreads(), 0);
     }
 
     /** Twice the processors, between 4 and 16. */
@@ -36,30 +39,35 @@ public record BackupOptions(List<Path> sources, List<String> tags, String host, 
     }
 
     public BackupOptions withTime(Instant t) {
-        return new BackupOptions(sources, tags, host, t, parent, force, excludes, threads);
+        return new BackupOptions(sources, tags, host, t, parent, force, excludes, threads, readBytesPerSecond);
     }
 
     public BackupOptions withTags(List<String> t) {
-        return new BackupOptions(sources, t, host, time, parent, force, excludes, threads);
+        return new BackupOptions(sources, t, host, time, parent, force, excludes, threads, readBytesPerSecond);
     }
 
     public BackupOptions withHost(String h) {
-        return new BackupOptions(sources, tags, h, time, parent, force, excludes, threads);
+        return new BackupOptions(sources, tags, h, time, parent, force, excludes, threads, readBytesPerSecond);
     }
 
     public BackupOptions withParent(String p) {
-        return new BackupOptions(sources, tags, host, time, p, force, excludes, threads);
+        return new BackupOptions(sources, tags, host, time, p, force, excludes, threads, readBytesPerSecond);
     }
 
     public BackupOptions withForce(boolean f) {
-        return new BackupOptions(sources, tags, host, time, parent, f, excludes, threads);
+        return new BackupOptions(sources, tags, host, time, parent, f, excludes, threads, readBytesPerSecond);
     }
 
     public BackupOptions withExcludes(Excludes e) {
-        return new BackupOptions(sources, tags, host, time, parent, force, e, threads);
+        return new BackupOptions(sources, tags, host, time, parent, force, e, threads, readBytesPerSecond);
     }
 
     public BackupOptions withThreads(int n) {
-        return new BackupOptions(sources, tags, host, time, parent, force, excludes, n);
+        return new BackupOptions(sources, tags, host, time, parent, force, excludes, n, readBytesPerSecond);
+    }
+
+    /** Holds reads from the sources to {@code bytesPerSecond} (0: no limit). */
+    public BackupOptions withReadLimit(long bytesPerSecond) {
+        return new BackupOptions(sources, tags, host, time, parent, force, excludes, threads, bytesPerSecond);
     }
 }

@@ -67,6 +67,10 @@ final class BackupCommand implements Callable<Integer> {
             + " (default: twice the processors, 4 to 16).")
     Integer threads;
 
+    @Option(names = "--read-limit", paramLabel = "MB/s", description = "Read the sources at most this fast"
+            + " (megabytes per second), to leave the storage node's disks to its own work.")
+    Double readLimit;
+
     @Option(names = "--json", description = "Print one JSON summary object.")
     boolean json;
 
@@ -90,6 +94,9 @@ final class BackupCommand implements Callable<Integer> {
                 .withForce(force).withExcludes(new Excludes(patterns, excludeIfPresent, oneFileSystem));
         if (threads != null) {
             opts = opts.withThreads(threads);
+        }
+        if (readLimit != null) {
+            opts = opts.withReadLimit(RepositoryOptions.megabytes(readLimit, "--read-limit"));
         }
         BackupResult result;
         try (Repository r = root.repo.open(ctx);

@@ -54,6 +54,10 @@ final class RepositoryOptions {
             description = "Most S3 connections at once (default: 16).")
     Integer s3Connections;
 
+    @Option(names = "--upload-limit", scope = ScopeType.INHERIT, paramLabel = "MB/s",
+            description = "Upload to the repository at most this fast (megabytes per second).")
+    Double uploadLimit;
+
     @Option(names = "--cache-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Where the local catalog lives (default: CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn or"
                     + " ~/.cache/cairn). Safe to delete: it is rebuilt from the repository.")
@@ -72,7 +76,21 @@ final class RepositoryOptions {
         return dev.cairn.catalog.CatalogSync.openAndSync(catalogDirectory(ctx, repo), repo).catalog();
     }
 
+    /** Megabytes per second as bytes per second; a positive number or a one-line error naming the flag. */
+    static long megabytes(double mbPerSecond, String flag) {
+        if (!(mbPerSecond > 0) || mbPerSecond > 1e6) {
+            throw new IllegalArgumentException(flag + " takes megabytes per second above 0, not " + mbPerSecond);
+        }
+        return (long) (mbPerSecond * 1_000_000);
+    }
+
     BlobStore store(CliContext ctx) {
+        BlobStore s = location(ctx);
+        return uploadLimit == null ? s : dev.cairn.store.ThrottledBlobStore.wrap(s,
+                dev.cairn.store.RateLimiter.of(megabytes(uploadLimit, "--upload-limit")));
+    }
+
+    private BlobStore location(CliContext ctx) {
         String location = repo != null ? repo : ctx.env().get("CAIRN_REPOSITORY");
         if (location == null || location.isBlank()) {
             throw new IllegalArgumentException("no repository given: use --repo DIR or set CAIRN_REPOSITORY");
