@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         description = "Near-storage incremental backup: chunk, deduplicate, compress, encrypt, pack, restore.",
         subcommands = {InitCommand.class, KeyCommand.class, BackupCommand.class, RestoreCommand.class,
             SnapshotsCommand.class, LsCommand.class, FindCommand.class, DiffCommand.class, StatsCommand.class,
-            CatCommand.class, DumpCommand.class, ForgetCommand.class, PruneCommand.class, CheckCommand.class, CatalogCommand.class, DebugCommand.class},
+            CatCommand.class, DumpCommand.class, ForgetCommand.class, PruneCommand.class, CheckCommand.class, DaemonCommand.class, CatalogCommand.class, DebugCommand.class},
         footer = {"", "Repository: --repo DIR or CAIRN_REPOSITORY.",
             "Passphrase: --password-file, --password-command, CAIRN_PASSWORD_FILE,",
             "  CAIRN_PASSWORD_COMMAND or CAIRN_PASSWORD, else a prompt on a terminal.",
