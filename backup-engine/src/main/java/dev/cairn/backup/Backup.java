@@ -45,7 +45,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -244,10 +243,17 @@ public final class Backup {
 
     /** Waits for every future; nulls (entries left out) are dropped. Rethrows the run's first failure. */
     private List<Node> await(List<CompletableFuture<Node>> futures) throws IOException {
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
         try {
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
-        } catch (CompletionException e) {
+            // Interruptible, unlike join(): a daemon stopping on SIGTERM interrupts the run, which then unwinds
+            // (workers stopped, lock released) and leaves the repository as a killed run would: valid.
+            all.get();
+        } catch (java.util.concurrent.ExecutionException e) {
             failure.compareAndSet(null, e.getCause());
+        } catch (InterruptedException e) {
+            // The interrupt becomes this failure; the flag stays clear so that releasing the lock (a request to the
+            // store) is not refused on the way out.
+            failure.compareAndSet(null, new java.io.InterruptedIOException("backup interrupted"));
         }
         Throwable f = failure.get();
         if (f != null) {
