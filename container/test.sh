@@ -50,8 +50,15 @@ echo "== S3 server on the host"
 jar="$work/s3proxy-4.1.0-jar-with-dependencies.jar"
 [ -f "$jar" ] || (cd "$here" && mvn -B -q dependency:copy \
   -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies -DoutputDirectory="$work")
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-http=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { # a port nothing listens on
+  local p
+  while :; do
+    p=$(shuf -i 20000-60000 -n 1)
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+port=$(free_port)
+http=$(free_port)
 rm -rf "$work/s3" "$work/data" "$work/etc" "$work/restored" "$work/cache"
 mkdir -p "$work/s3" "$work/etc"
 cat > "$work/s3proxy.properties" <<PROPS
