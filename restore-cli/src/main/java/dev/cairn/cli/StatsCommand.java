@@ -27,7 +27,8 @@ final class StatsCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SNAPSHOT", description = "Snapshots to count (default: all that match).")
     List<String> ids = new ArrayList<>();
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "raw", description = "raw (default) or restore-size.")
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "raw",
+            description = "raw (default), restore-size, or repository (object counts and sizes only, no snapshot walk).")
     String mode;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -39,8 +40,11 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext ctx = root.ctx;
-        if (!mode.equals("raw") && !mode.equals("restore-size")) {
-            throw new IllegalArgumentException("--mode takes raw or restore-size, not '" + mode + "'");
+        if (!mode.equals("raw") && !mode.equals("restore-size") && !mode.equals("repository")) {
+            throw new IllegalArgumentException("--mode takes raw, restore-size or repository, not '" + mode + "'");
+        }
+        if (mode.equals("repository")) {
+            return repositorySize(ctx);
         }
         boolean sizeOnly = mode.equals("restore-size");
         try (ReadSession s = ReadSession.open(root)) {
@@ -88,6 +92,32 @@ final class StatsCommand implements Callable<Integer> {
                 ctx.out().printf(Locale.ROOT, "compression ratio:  %.2fx%n", st.compressionRatio());
                 ctx.out().printf("repository packs:   %d, %s%n", st.packs(), Sizes.bytes(st.packBytes()));
                 ctx.out().printf("index files:        %d%n", st.indexFiles());
+            }
+        }
+        return Cairn.EXIT_OK;
+    }
+
+    /** Only the repository's objects, listed: cheap enough to run after every scheduled job. */
+    private int repositorySize(CliContext ctx) throws Exception {
+        try (dev.cairn.store.BlobStore store = root.repo.store(ctx)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            long total = 0;
+            for (dev.cairn.store.ObjectType t : dev.cairn.store.ObjectType.values()) {
+                long bytes = 0;
+                List<dev.cairn.store.ObjectInfo> objects = store.list(t);
+                for (dev.cairn.store.ObjectInfo o : objects) {
+                    bytes += o.size();
+                }
+                m.put(t.folder() + "_objects", objects.size());
+                m.put(t.folder() + "_bytes", bytes);
+                total += bytes;
+            }
+            m.put("repository_bytes", total);
+            if (json) {
+                ctx.out().println(MetadataCodec.toJson(m));
+            } else {
+                ctx.out().printf("repository: %s in %d packs (%s of packs)%n", Sizes.bytes(total),
+                        (Integer) m.get("data_objects"), Sizes.bytes((Long) m.get("data_bytes")));
             }
         }
         return Cairn.EXIT_OK;

@@ -86,6 +86,7 @@ public final class Daemon implements AutoCloseable {
     private final Gauge bytesAdded;
     private final Gauge dedupRatio;
     private final Gauge nextRunTime;
+    private final Gauge repositorySize;
     private final Counter runs;
     private final Counter failures;
     private final Gauge up;
@@ -112,6 +113,8 @@ public final class Daemon implements AutoCloseable {
         bytesAdded = gauge("cairn_backup_added_bytes", "Bytes of new data the last backup stored (before compression).");
         dedupRatio = gauge("cairn_backup_dedup_ratio", "Bytes in the last snapshot over bytes it added.");
         nextRunTime = gauge("cairn_job_next_run_timestamp_seconds", "When the job runs next (Unix time).");
+        repositorySize = Gauge.builder().name("cairn_repository_size_bytes")
+                .help("Bytes of all objects in the repository, after the last backup or forget.").register(registry);
         runs = Counter.builder().name("cairn_job_runs_total").help("Runs of each job, by status.")
                 .labelNames("job", "status").register(registry);
         failures = Counter.builder().name("cairn_job_failed_attempts_total")
@@ -265,10 +268,28 @@ public final class Daemon implements AutoCloseable {
         if (code != 0 && code != 3) {
             failures.labelValues(name).inc();
         }
+        if ((code == 0 || code == 3) && !j.type().equals("check")) {
+            measureRepository();
+        }
         Instant end = clock.instant();
         RunResult r = new RunResult(name, start, end, code, attempts, message, summary);
         record(j, r);
         return r;
+    }
+
+    /** Lists the repository's objects (no snapshot walk) for the size gauge; a failure only skips the update. */
+    private void measureRepository() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of("stats", "--mode", "repository", "--json"));
+        if (config.s3() != null && config.s3().connections() != null) {
+            args.addAll(List.of("--s3-connections", config.s3().connections().toString()));
+        }
+        int code = runner.run(args.toArray(String[]::new), runEnv(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        JsonNode n = parseJson(out.toString(StandardCharsets.UTF_8));
+        if (code == 0 && n != null && n.has("repository_bytes")) {
+            repositorySize.set(n.get("repository_bytes").asDouble());
+        }
     }
 
     private JsonNode parseJson(String out) {

@@ -152,7 +152,10 @@ class ReadCommandsTest {
         String dedup = out.replaceAll("(?s).*dedup ratio: +([0-9.]+)x.*", "$1");
         assertThat(Double.parseDouble(dedup)).isGreaterThan(3.5);
         assertThat(cairn("stats", "--mode", "bogus")).isEqualTo(2);
-        assertOneLineError("--mode takes raw or restore-size");
+        assertOneLineError("--mode takes raw, restore-size or repository");
+        assertThat(cairn("stats", "--mode", "repository", "--json")).isZero();
+        assertThat(out).contains("\"data_objects\"").contains("\"snapshots_objects\" : 2")
+                .contains("\"repository_bytes\"");
     }
 
     @Test

@@ -46,6 +46,10 @@ class DaemonTest {
     /** A stand-in run: records its arguments, takes 150 ms, and fails when told to. */
     Daemon.CommandRunner runner(Map<String, Integer> failFirst) {
         return (args, env, out, err) -> {
+            if (args[0].equals("stats")) {
+                out.println("{\"repository_bytes\":123456}");
+                return 0;
+            }
             int now = concurrent.incrementAndGet();
             maxConcurrent.accumulateAndGet(now, Math::max);
             log.add(String.join(" ", args));
@@ -110,7 +114,8 @@ class DaemonTest {
                     .contains("cairn_backup_added_bytes{job=\"nightly\"} 250")
                     .contains("cairn_backup_dedup_ratio{job=\"nightly\"} 4")
                     .contains("cairn_job_last_run_success{job=\"retention\"} 1")
-                    .contains("cairn_job_next_run_timestamp_seconds{job=\"nightly\"}");
+                    .contains("cairn_job_next_run_timestamp_seconds{job=\"nightly\"}")
+                    .contains("cairn_repository_size_bytes 123456");
             assertThat(get(d.port(), "/healthz")).isEqualTo("200 ok\n");
             assertThat(get(d.port(), "/status")).contains("\"name\" : \"nightly\"").contains("\"next_run\"")
                     .contains("\"status\" : \"ok\"");
