@@ -195,11 +195,30 @@ public final class Backup {
             } finally {
                 scanners.shutdownNow();
                 workers.shutdownNow();
+                // After a failure or an interrupt, tasks may still be running: they use the catalog, which the
+                // caller closes when this returns (a native RocksDB handle), so wait for them to end first.
+                awaitQuietly(scanners);
+                awaitQuietly(workers);
                 reader.close();
                 for (MetadataReader r : readers) {
                     r.close();
                 }
                 saver.close();
+            }
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.ExecutorService pool) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
