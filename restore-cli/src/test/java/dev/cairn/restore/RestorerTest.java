@@ -264,4 +264,26 @@ class RestorerTest {
         assertThat(r.files()).isEqualTo(files(src).size() - partial.size());
         assertSameContent(src, out.resolve("src"));
     }
+
+    @Test
+    void aFullDiskFailsTheRestoreWithTheReasonAndNoHalfWrittenFile() throws Exception {
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "needs root to mount a small tmpfs: " + new String(mount.getInputStream().readAllBytes()));
+        try {
+            assertThatThrownBy(() -> restore(RestoreOptions.defaults(), small.resolve("out")))
+                    .hasMessageContaining("No space left on device");
+            List<String> left = files(small);
+            assertThat(left).noneMatch(f -> f.contains("cairn-partial"));
+            for (String f : left) {
+                assertThat(small.resolve(f)).as(f)
+                        .hasSameBinaryContentAs(src.resolve(Path.of("src").relativize(Path.of(f).subpath(1,
+                                Path.of(f).getNameCount()))));
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
+    }
 }
