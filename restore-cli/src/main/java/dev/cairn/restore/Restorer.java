@@ -51,6 +51,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -171,6 +172,8 @@ public final class Restorer {
         final List<IndexEntry> blobs;
         final boolean write;
         final AtomicInteger remaining;
+        /** Renamed into place: complete. */
+        volatile boolean done;
         /** A directory is in the way and is removed before the file is renamed into place. */
         boolean replacesDirectory;
         /** Created in a directory this restore made, so it starts with this process's ids and no inherited group. */
@@ -499,15 +502,13 @@ public final class Restorer {
         }
         Map<BlobId, List<Ref>> byPack = new LinkedHashMap<>();
         List<Future<?>> work = new ArrayList<>();
+        AtomicBoolean failed = new AtomicBoolean();
         for (FileJob j : jobs) {
             if (!j.write) {
                 continue;
             }
             if (j.blobs.isEmpty()) {
-                work.add(pool.submit(() -> {
-                    finish(j);
-                    return null;
-                }));
+                work.add(pool.submit(guarded(failed, () -> finish(j))));
                 continue;
             }
             long off = 0;
@@ -519,16 +520,14 @@ public final class Restorer {
         for (Map.Entry<BlobId, List<Ref>> e : byPack.entrySet()) {
             ObjectName pack = ObjectName.of(ObjectType.DATA, e.getKey().hex());
             for (List<Ref> range : ranges(e.getValue())) {
-                work.add(pool.submit(() -> {
-                    restoreRange(pack, range);
-                    return null;
-                }));
+                work.add(pool.submit(guarded(failed, () -> restoreRange(pack, range))));
             }
         }
+        // The new batch is in flight before the previous one is waited for: if that wait fails, the caller's
+        // drain() still waits for this one and removes what it left unfinished.
         Pending previous = inFlight;
-        inFlight = null;
-        complete(previous);
         inFlight = new Pending(jobs, links, work);
+        complete(previous);
     }
 
     /** Waits for the batch in flight, makes its hardlinks and starts verifying it. */
@@ -540,7 +539,7 @@ public final class Restorer {
             await(p.work());
         } catch (IOException | RuntimeException e) {
             for (FileJob j : p.jobs()) {
-                if (j.write && j.remaining.get() > 0) {
+                if (j.write && !j.done) {
                     Files.deleteIfExists(j.partial);
                 }
             }
@@ -554,10 +553,7 @@ public final class Restorer {
         if (options.verify()) {
             List<Future<?>> checks = new ArrayList<>();
             for (FileJob j : p.jobs()) {
-                checks.add(pool.submit(() -> {
-                    verify(j);
-                    return null;
-                }));
+                checks.add(pool.submit(guarded(new AtomicBoolean(), () -> verify(j))));
             }
             await(checks);
         }
@@ -598,13 +594,34 @@ public final class Restorer {
         return out;
     }
 
-    /** Waits for all of {@code work}; after the first failure, cancels what has not started and rethrows it. */
+    @FunctionalInterface
+    private interface Task {
+        void run() throws IOException;
+    }
+
+    /**
+     * A task of a batch that does nothing once another task of the batch has failed. Tasks are never cancelled
+     * (a cancelled task may still be running, and write after its batch was cleaned up); they end early instead.
+     */
+    private static java.util.concurrent.Callable<Void> guarded(AtomicBoolean failed, Task t) {
+        return () -> {
+            if (failed.get()) {
+                return null;
+            }
+            try {
+                t.run();
+            } catch (IOException | RuntimeException e) {
+                failed.set(true);
+                throw e;
+            }
+            return null;
+        };
+    }
+
+    /** Waits until every task of {@code work} has ended; rethrows the first failure. */
     private static void await(List<Future<?>> work) throws IOException {
         Throwable failure = null;
         for (Future<?> f : work) {
-            if (failure != null) {
-                f.cancel(false);
-            }
             try {
                 f.get();
             } catch (InterruptedException e) {
@@ -612,8 +629,6 @@ public final class Restorer {
                 failure = failure != null ? failure : new InterruptedIOException("restore interrupted");
             } catch (ExecutionException e) {
                 failure = failure != null ? failure : e.getCause();
-            } catch (java.util.concurrent.CancellationException cancelled) {
-                // not started after a failure
             }
         }
         if (failure instanceof IOException io) {
@@ -714,6 +729,7 @@ public final class Restorer {
             deleteTree(p);
         }
         Files.move(job.partial, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        job.done = true;
         files.incrementAndGet();
         metadata(job.node, p, job.fresh);
     }
