@@ -211,51 +211,21 @@ class BackupTest {
     }
 
     /** Fails data-pack writes after {@code okPuts} of them, as a full disk would. */
-    static final class FullDiskStore implements dev.cairn.store.BlobStore {
-        private final dev.cairn.store.BlobStore inner;
+    static final class FullDiskStore extends dev.cairn.store.ForwardingBlobStore {
         private int okPuts;
 
         FullDiskStore(dev.cairn.store.BlobStore inner, int okPuts) {
-            this.inner = inner;
+            super(inner);
             this.okPuts = okPuts;
         }
 
         @Override
-        public void put(dev.cairn.store.ObjectName name, byte[] content) throws IOException {
+        public synchronized void put(dev.cairn.store.ObjectName name, byte[] content,
+                dev.cairn.store.Placement placement) throws IOException {
             if (name.type() == ObjectType.DATA && okPuts-- <= 0) {
                 throw new IOException(name + ": No space left on device");
             }
-            inner.put(name, content);
-        }
-
-        @Override
-        public byte[] get(dev.cairn.store.ObjectName name) throws IOException {
-            return inner.get(name);
-        }
-
-        @Override
-        public byte[] get(dev.cairn.store.ObjectName name, long offset, int length) throws IOException {
-            return inner.get(name, offset, length);
-        }
-
-        @Override
-        public java.util.Optional<dev.cairn.store.ObjectInfo> stat(dev.cairn.store.ObjectName name) throws IOException {
-            return inner.stat(name);
-        }
-
-        @Override
-        public List<dev.cairn.store.ObjectInfo> list(ObjectType type) throws IOException {
-            return inner.list(type);
-        }
-
-        @Override
-        public void delete(dev.cairn.store.ObjectName name) throws IOException {
-            inner.delete(name);
-        }
-
-        @Override
-        public String location() {
-            return inner.location();
+            inner.put(name, content, placement);
         }
     }
 

@@ -11,7 +11,6 @@ import dev.cairn.catalog.InMemoryBlobIndex;
 import dev.cairn.catalog.MetadataReader;
 import dev.cairn.store.BlobStore;
 import dev.cairn.store.LocalDirectoryBlobStore;
-import dev.cairn.store.ObjectInfo;
 import dev.cairn.store.ObjectName;
 import dev.cairn.store.ObjectType;
 import dev.cairn.store.chunker.ChunkerParams;
@@ -23,7 +22,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -193,23 +191,12 @@ class RestorerTest {
     }
 
     /** A store whose reads of packs start failing after a number of them, like a connection that drops. */
-    static final class FailingStore implements BlobStore {
-        final BlobStore inner;
+    static final class FailingStore extends dev.cairn.store.ForwardingBlobStore {
         final AtomicInteger dataReadsLeft;
 
         FailingStore(BlobStore inner, int dataReads) {
-            this.inner = inner;
+            super(inner);
             this.dataReadsLeft = new AtomicInteger(dataReads);
-        }
-
-        @Override
-        public void put(ObjectName name, byte[] content) throws IOException {
-            inner.put(name, content);
-        }
-
-        @Override
-        public byte[] get(ObjectName name) throws IOException {
-            return inner.get(name);
         }
 
         @Override
@@ -218,26 +205,6 @@ class RestorerTest {
                 throw new IOException("connection reset while reading " + name);
             }
             return inner.get(name, offset, length);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(ObjectName name) throws IOException {
-            return inner.stat(name);
-        }
-
-        @Override
-        public List<ObjectInfo> list(ObjectType type) throws IOException {
-            return inner.list(type);
-        }
-
-        @Override
-        public void delete(ObjectName name) throws IOException {
-            inner.delete(name);
-        }
-
-        @Override
-        public String location() {
-            return inner.location();
         }
     }
 
