@@ -93,6 +93,19 @@ public final class Schedule {
     }
 
     private static Duration parseEvery(String s, String text) {
+        Duration d = parseDuration(s);
+        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("'" + text + "': @every takes a duration of at least 1s, such as 30m,"
+                    + " 6h or 1h30m");
+        }
+        return d;
+    }
+
+    /**
+     * A duration as schedules and the daemon's config write them: numbers with {@code ms}, {@code s}, {@code m},
+     * {@code h} or {@code d}, run together ({@code 90s}, {@code 1h30m}); null when {@code s} is not one.
+     */
+    public static Duration parseDuration(String s) {
         Matcher m = EVERY_PART.matcher(s);
         int pos = 0;
         Duration d = Duration.ZERO;
@@ -107,11 +120,7 @@ public final class Schedule {
             });
             pos = m.end();
         }
-        if (pos == 0 || pos != s.length() || d.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("'" + text + "': @every takes a duration of at least 1s, such as 30m,"
-                    + " 6h or 1h30m");
-        }
-        return d;
+        return pos == 0 || pos != s.length() ? null : d;
     }
 
     private static BitSet field(String s, int min, int max, List<String> names, String what, String text) {

@@ -234,7 +234,7 @@ public final class Daemon implements AutoCloseable {
     public RunResult runNow(String name) throws InterruptedException {
         DaemonConfig.Job j = job(name);
         Instant start = clock.instant();
-        Duration delay = j.retryDelay() == null ? Duration.ofSeconds(30) : DaemonConfig.duration(j.retryDelay(), "");
+        Duration delay = j.retryDelay() == null ? Duration.ofSeconds(30) : DaemonConfig.duration(j.retryDelay(), "retry-delay");
         int attempts = 0;
         int code;
         String message;

@@ -94,13 +94,13 @@ public record DaemonConfig(
         return stopGrace == null ? Duration.ofSeconds(30) : DaemonConfig.duration(stopGrace, "stop-grace");
     }
 
-    /** Parses {@code 30s}, {@code 5m}, {@code 1h}. */
+    /** Parses {@code 30s}, {@code 5m}, {@code 1h30m}, as {@code @every} does. */
     static Duration duration(String s, String what) {
-        try {
-            return Duration.parse("PT" + s.toUpperCase(java.util.Locale.ROOT));
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException(what + " '" + s + "' is not a duration such as 30s, 5m or 1h");
+        Duration d = Schedule.parseDuration(s);
+        if (d == null) {
+            throw new IllegalArgumentException(what + " '" + s + "' is not a duration such as 30s, 5m or 1h30m");
         }
+        return d;
     }
 
     /** Reads and validates {@code file}. */

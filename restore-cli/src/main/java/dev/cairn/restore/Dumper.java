@@ -97,8 +97,8 @@ public final class Dumper {
                 return; // sockets have no tar form
             }
         }
-        long major = (n.rdev() >>> 8) & 0xfff | ((n.rdev() >>> 32) & ~0xfffL);
-        long minor = (n.rdev() & 0xff) | ((n.rdev() >>> 12) & ~0xffL);
+        long major = n.deviceMajor();
+        long minor = n.deviceMinor();
         tar.header(new TarWriter.Header(name, type, n.mode(), n.uid(), n.gid(), n.user(), n.group(), size,
                 n.mtimeNanos(), link, major, minor));
         if (type == TarWriter.FILE) {

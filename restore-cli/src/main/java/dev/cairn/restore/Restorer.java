@@ -830,8 +830,8 @@ public final class Restorer {
         if (n.type() == NodeType.FIFO) {
             cmd.addAll(List.of("mkfifo", p.toString()));
         } else if (ROOT) {
-            long major = (n.rdev() >>> 8) & 0xfff | ((n.rdev() >>> 32) & ~0xfffL);
-            long minor = (n.rdev() & 0xff) | ((n.rdev() >>> 12) & ~0xffL);
+            long major = n.deviceMajor();
+            long minor = n.deviceMinor();
             cmd.addAll(List.of("mknod", p.toString(), n.type() == NodeType.CHAR_DEVICE ? "c" : "b",
                     Long.toString(major), Long.toString(minor)));
         } else {

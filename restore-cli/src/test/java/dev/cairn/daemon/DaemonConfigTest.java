@@ -49,6 +49,8 @@ class DaemonConfigTest {
         assertThat(run("repository: /r\njobs: [\n")).contains("while parsing a flow node at jobs");
         assertThat(run("repository: /r\njobs:\n  - {name: n, type: check, schedule: '@daily', retries: lots}\n"))
                 .contains("jobs[0].retries");
+        assertThat(run("repository: /r\njobs:\n  - {name: n, type: check, schedule: '@daily', retry-delay: soon}\n"))
+                .endsWith("job 'n': retry-delay 'soon' is not a duration such as 30s, 5m or 1h30m");
         assertThat(tmp.resolve("cache")).doesNotExist();
     }
 

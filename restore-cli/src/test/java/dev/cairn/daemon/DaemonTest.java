@@ -130,8 +130,8 @@ class DaemonTest {
     void failedRunsAreRetriedWithBackoffThenReported() throws Exception {
         DaemonConfig c = config(base() + """
                 jobs:
-                  - {name: flaky, type: check, schedule: "@daily", retries: 3, retry-delay: 0.01s}
-                  - {name: broken, type: backup, schedule: "@daily", retries: 1, retry-delay: 0.01s, sources: [/x]}
+                  - {name: flaky, type: check, schedule: "@daily", retries: 3, retry-delay: 10ms}
+                  - {name: broken, type: backup, schedule: "@daily", retries: 1, retry-delay: 10ms, sources: [/x]}
                 """);
         Map<String, Integer> fail = new HashMap<>(Map.of("check", 2, "backup", 99));
         try (Daemon d = new Daemon(c, Map.of(), Clock.systemUTC(), runner(fail),

@@ -65,6 +65,16 @@ public record Node(
                 deviceId, links, linkTarget, rdev, xattrs, content, subtree);
     }
 
+    /** A device node's major number, from {@code rdev} as Linux encodes it. */
+    public long deviceMajor() {
+        return (rdev >>> 8) & 0xfff | ((rdev >>> 32) & ~0xfffL);
+    }
+
+    /** A device node's minor number, from {@code rdev} as Linux encodes it. */
+    public long deviceMinor() {
+        return (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+    }
+
     /** Xattrs, never null. */
     public List<Xattr> xattrList() {
         return xattrs == null ? List.of() : xattrs;
