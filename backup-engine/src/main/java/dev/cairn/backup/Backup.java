@@ -42,7 +42,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -328,7 +327,7 @@ public final class Backup {
             }
             case FILE -> file(path, node, parent);
             default -> CompletableFuture.completedFuture(
-                    parent != null && sameExceptAccessTime(parent, node) ? parent : node);
+                    parent != null && ParentMerge.sameExceptAccessTime(parent, node) ? parent : node);
         };
     }
 
@@ -402,7 +401,7 @@ public final class Backup {
             dirsNew.increment();
         } else if (tree.equals(parent.subtree())) {
             dirsUnmodified.increment();
-            if (sameExceptAccessTime(parent, node)) {
+            if (ParentMerge.sameExceptAccessTime(parent, node)) {
                 // Listing a directory moves its atime; an otherwise identical directory keeps its parent node so
                 // that its tree id, and every tree above it, stays the same.
                 return parent;
@@ -415,17 +414,13 @@ public final class Backup {
 
     private CompletableFuture<Node> file(Path path, Node node, Node parent) {
         totalFiles.increment();
-        if (!options.force() && parent != null && parent.type() == NodeType.FILE && parent.size() == node.size()
-                && parent.mtimeNanos() == node.mtimeNanos() && parent.ctimeNanos() == node.ctimeNanos()
-                && parent.inode() == node.inode()) {
+        if (!options.force() && ParentMerge.contentUnchanged(parent, node)) {
             filesUnmodified.increment();
             totalBytes.add(node.size());
             progress.file(path, node.size(), 0);
-            // Size, mtime, ctime and inode unchanged: any metadata change would have moved ctime, so the parent
-            // node (with its atime, which reading the file moves) still describes the file. Its chunks need no
-            // lookup: the parent is a committed snapshot, and prune never removes what a kept snapshot uses.
-            return CompletableFuture.completedFuture(
-                    sameExceptAccessTime(parent, node) ? parent : node.withContent(parent.content(), parent.size()));
+            // No lookup of its chunks: the parent is a committed snapshot, and prune never removes what a kept
+            // snapshot uses.
+            return CompletableFuture.completedFuture(ParentMerge.unchangedFile(parent, node));
         }
         if (node.size() <= smallFileLimit) {
             // One chunk by definition: read it here, on the (parallel) scan thread, with no hand-off.
@@ -569,22 +564,6 @@ public final class Backup {
             catalog.cacheTree(id, bytes);
         }
         return id;
-    }
-
-    /**
-     * Whether two nodes agree in everything a backup records except atime (and a directory's subtree or a file's
-     * content, which the caller compares). Reading a file, listing a directory or reading a link moves its atime;
-     * keeping the parent node then keeps tree ids stable across runs.
-     */
-    static boolean sameExceptAccessTime(Node parent, Node now) {
-        return parent.name().equals(now.name()) && parent.type() == now.type() && parent.mode() == now.mode()
-                && parent.uid() == now.uid() && parent.gid() == now.gid()
-                && Objects.equals(parent.user(), now.user()) && Objects.equals(parent.group(), now.group())
-                && parent.mtimeNanos() == now.mtimeNanos() && parent.ctimeNanos() == now.ctimeNanos()
-                && parent.inode() == now.inode() && parent.deviceId() == now.deviceId() && parent.links() == now.links()
-                && parent.size() == now.size() && parent.rdev() == now.rdev()
-                && Objects.equals(parent.linkTarget(), now.linkTarget())
-                && parent.xattrList().equals(now.xattrList());
     }
 
     private void warn(Path path, String problem) {

@@ -6,41 +6,29 @@ import dev.cairn.store.pack.BlobType;
 import dev.cairn.store.pack.IndexEntry;
 import dev.cairn.store.pack.PackAssembler;
 import dev.cairn.store.repo.Repository;
-import dev.cairn.store.codec.BlobCodec;
 import java.io.IOException;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Stores blobs from many threads without storing any twice. Each thread packs into its own
- * {@link PackAssembler}; a blob is skipped when the catalog has it or another thread has claimed it in this run.
- * Claims are dropped once the blob's pack and index file are stored and the catalog lists it, so the set of
- * claims holds only blobs in open packs: memory is bounded by threads times pack size, not by the run's size.
+ * Stores blobs from many threads without storing any twice, through one shared {@link PackAssembler} (each thread
+ * seals with its own codec; packs fill in turn, whoever fills one stores it). A blob is skipped when the catalog
+ * has it or another thread has claimed it in this run. Claims are dropped once the blob's pack and index file are
+ * stored and the catalog lists it, so the set of claims holds only blobs in open packs: memory is bounded by the
+ * pack size and the number of threads, not by the run's size.
  */
 final class BlobSaver {
-    private final Repository repo;
     private final Catalog catalog;
     private final Set<BlobId> claimed = ConcurrentHashMap.newKeySet();
-    private final List<PackAssembler> assemblers = new CopyOnWriteArrayList<>();
-    private final List<BlobCodec> codecs = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<PackAssembler> local;
+    private final PackAssembler assembler;
     final AtomicLong dataBlobs = new AtomicLong();
     final AtomicLong treeBlobs = new AtomicLong();
     final AtomicLong dataAdded = new AtomicLong();
 
     BlobSaver(Repository repo, Catalog catalog) {
-        this.repo = repo;
         this.catalog = catalog;
-        this.local = ThreadLocal.withInitial(() -> {
-            BlobCodec codec = repo.newCodec();
-            PackAssembler a = new PackAssembler(repo.store(), codec, repo.config().packSize());
-            codecs.add(codec);
-            assemblers.add(a);
-            return a;
-        });
+        this.assembler = new PackAssembler(repo.store(), repo::newCodec, repo.config().packSize());
     }
 
     /** Stores the blob unless it is known; returns whether this call stored it. */
@@ -48,9 +36,8 @@ final class BlobSaver {
         if (catalog.contains(id) || !claimed.add(id)) {
             return false;
         }
-        PackAssembler a = local.get();
-        a.add(type, id, raw, off, len);
-        publish(a);
+        assembler.add(type, id, raw, off, len);
+        publish();
         if (type == BlobType.DATA) {
             dataBlobs.incrementAndGet();
             dataAdded.addAndGet(len);
@@ -61,8 +48,8 @@ final class BlobSaver {
     }
 
     /** Moves entries whose pack and index file are stored into the catalog, then drops their claims. */
-    private void publish(PackAssembler a) throws IOException {
-        for (PackAssembler.WrittenIndex w : a.takeWritten()) {
+    private void publish() throws IOException {
+        for (PackAssembler.WrittenIndex w : assembler.takeWritten()) {
             catalog.addIndexFile(w.indexFileId(), w.entries());
             for (IndexEntry e : w.entries()) {
                 claimed.remove(e.blob().id());
@@ -71,29 +58,19 @@ final class BlobSaver {
     }
 
     /**
-     * Stores every open pack and the index files covering them. Call once, after all saves. The threads' partial
-     * packs are merged first, so a run ends with at most one partial pack per blob type and one index file.
+     * Stores the open packs (at most one per blob type) and the index file covering every pack not yet indexed.
+     * Call once, after all saves.
      */
     void flush() throws IOException {
-        if (assemblers.isEmpty()) {
-            return;
-        }
-        PackAssembler last = assemblers.get(0);
-        for (PackAssembler a : assemblers.subList(1, assemblers.size())) {
-            a.mergeInto(last);
-            publish(a);
-        }
-        last.flush();
-        publish(last);
+        assembler.flush();
+        publish();
     }
 
     long bytesStored() {
-        return assemblers.stream().mapToLong(PackAssembler::bytesStored).sum();
+        return assembler.bytesStored();
     }
 
     void close() {
-        for (BlobCodec c : codecs) {
-            c.close();
-        }
+        assembler.close();
     }
 }

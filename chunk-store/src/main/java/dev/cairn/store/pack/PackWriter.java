@@ -62,38 +62,17 @@ public final class PackWriter {
      * {@code b.length()} bytes of {@code src} from {@code off}. {@link #finish} authenticates it like every other.
      */
     public void addSealed(PackedBlob b, byte[] src, int off) {
-        buf.ensureFree(b.length());
-        int offset = buf.size();
-        System.arraycopy(src, off, buf.array(), offset, b.length());
-        buf.advance(b.length());
-        blobs.add(new PackedBlob(b.type(), b.id(), offset, b.length(), b.rawLength()));
-        rawBytes += b.rawLength();
+        addSealed(b.type(), b.id(), src, off, b.length(), b.rawLength());
     }
 
     /**
-     * Moves blobs, sealed as they are, from the front of this writer to the end of {@code target} until
-     * {@code target} holds {@code targetSize} bytes or this writer is empty; returns how many moved. Sealed blobs do
-     * not depend on their place in a pack, so the partial packs of several writers can become one.
+     * Appends blob {@code id}, sealed elsewhere: {@code len} bytes of {@code src} from {@code off}, which hold
+     * {@code rawLength} bytes of content. {@link #finish} authenticates it like every other.
      */
-    public int moveTo(PackWriter target, int targetSize) {
-        int moved = 0;
-        while (moved < blobs.size() && target.size() < targetSize) {
-            PackedBlob b = blobs.get(moved);
-            target.buf.ensureFree(b.length());
-            int offset = target.buf.size();
-            System.arraycopy(buf.array(), (int) b.offset(), target.buf.array(), offset, b.length());
-            target.buf.advance(b.length());
-            target.blobs.add(new PackedBlob(b.type(), b.id(), offset, b.length(), b.rawLength()));
-            target.rawBytes += b.rawLength();
-            rawBytes -= b.rawLength();
-            moved++;
-        }
-        blobs.subList(0, moved).clear();
-        if (blobs.isEmpty()) {
-            buf.clear();
-            rawBytes = 0;
-        }
-        return moved;
+    public void addSealed(BlobType type, BlobId id, byte[] src, int off, int len, int rawLength) {
+        buf.put(src, off, len);
+        blobs.add(new PackedBlob(type, id, buf.size() - len, len, rawLength));
+        rawBytes += rawLength;
     }
 
     /** Bytes of sealed blobs so far. */
@@ -121,6 +100,14 @@ public final class PackWriter {
      *     stored)
      */
     public FinishedPack finish() {
+        return finish(codec);
+    }
+
+    /**
+     * {@link #finish()}, sealing the header and checking the blobs with {@code codec} (same key) instead of the
+     * writer's own: a writer filled by several threads is finished by the one that filled it, with its codec.
+     */
+    public FinishedPack finish(BlobCodec codec) {
         if (blobs.isEmpty()) {
             throw new IllegalStateException("an empty pack is never written");
         }

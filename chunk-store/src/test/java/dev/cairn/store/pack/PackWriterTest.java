@@ -147,41 +147,61 @@ class PackWriterTest {
     }
 
     @Test
-    void partialPacksOfSeveralAssemblersBecomeFewPacksAndOneIndex() throws IOException {
+    void oneAssemblerSharedByThreadsFillsPacksInTurnAndLeavesOnePartialPackPerType() throws Exception {
         BlobStore store = LocalDirectoryBlobStore.at(dir);
         ChunkIdHasher h = KEY.newIdHasher();
-        List<BlobCodec> codecs = new ArrayList<>();
-        List<PackAssembler> assemblers = new ArrayList<>();
-        List<BlobId> ids = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            BlobCodec codec = KEY.newCodec(Compression.DEFAULT);
-            codecs.add(codec);
-            PackAssembler a = new PackAssembler(store, codec, 64 * 1024);
-            assemblers.add(a);
-            for (int i = 0; i < 12; i++) {
-                byte[] b = blob(t * 100 + i, 3000);
-                BlobId id = h.id(b, 0, b.length);
-                ids.add(id);
-                a.add(i % 4 == 0 ? BlobType.TREE : BlobType.DATA, id, b, 0, b.length);
+        int packSize = 64 * 1024;
+        List<BlobId> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (PackAssembler a = new PackAssembler(store, () -> KEY.newCodec(Compression.DEFAULT), packSize)) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                int base = t * 1000;
+                threads.add(new Thread(() -> {
+                    ChunkIdHasher th = KEY.newIdHasher();
+                    try {
+                        for (int i = 0; i < 150; i++) {
+                            byte[] b = blob(base + i, 1000 + (i * 37) % 4000);
+                            BlobId id = th.id(b, 0, b.length);
+                            ids.add(id);
+                            a.add(i % 5 == 0 ? BlobType.TREE : BlobType.DATA, id, b, 0, b.length);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            a.flush();
+            List<IndexEntry> indexed = new ArrayList<>();
+            for (PackAssembler.WrittenIndex w : a.takeWritten()) {
+                indexed.addAll(w.entries());
+            }
+            assertThat(store.list(ObjectType.INDEX)).hasSize(1);
+            assertThat(indexed.stream().map(e -> e.blob().id())).containsExactlyInAnyOrderElementsOf(ids);
+            Map<BlobId, BlobType> typeOfPack = new HashMap<>();
+            for (IndexEntry e : indexed) {
+                BlobType prev = typeOfPack.put(e.pack(), e.blob().type());
+                assertThat(prev == null || prev == e.blob().type()).as("one type per pack").isTrue();
+            }
+            Map<BlobType, Integer> partial = new HashMap<>();
+            for (ObjectInfo p : store.list(ObjectType.DATA)) {
+                if (p.size() < packSize) {
+                    partial.merge(typeOfPack.get(BlobId.parse(p.name().id())), 1, Integer::sum);
+                }
+            }
+            assertThat(partial.values()).as("partial packs per type").allMatch(n -> n == 1);
+            assertThat(store.list(ObjectType.DATA).size()).isGreaterThan(4);
+            try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT)) {
+                for (IndexEntry e : indexed) {
+                    byte[] raw = SealedObjects.loadBlob(store, codec, e);
+                    assertThat(h.id(raw, 0, raw.length)).isEqualTo(e.blob().id());
+                }
             }
         }
-        assertThat(store.list(ObjectType.DATA)).isEmpty();
-        List<IndexEntry> indexed = new ArrayList<>();
-        for (PackAssembler a : assemblers.subList(1, 4)) {
-            a.mergeInto(assemblers.get(0));
-            assertThat(a.takeWritten()).isEmpty();
-        }
-        assemblers.get(0).flush();
-        for (PackAssembler.WrittenIndex w : assemblers.get(0).takeWritten()) {
-            indexed.addAll(w.entries());
-        }
-        assertThat(store.list(ObjectType.INDEX)).hasSize(1);
-        assertThat(store.list(ObjectType.DATA)).hasSize(2); // one tree pack, one data pack
-        assertThat(indexed.stream().map(e -> e.blob().id())).containsExactlyInAnyOrderElementsOf(ids);
-        for (IndexEntry e : indexed) {
-            byte[] raw = SealedObjects.loadBlob(store, codecs.get(2), e);
-            assertThat(h.id(raw, 0, raw.length)).isEqualTo(e.blob().id());
-        }
-        codecs.forEach(BlobCodec::close);
     }
 }
