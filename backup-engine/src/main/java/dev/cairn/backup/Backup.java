@@ -156,7 +156,7 @@ public final class Backup {
             inFlight = new Semaphore(options.threads() * IN_FLIGHT_PER_THREAD);
             // Directories are scanned in parallel; LIFO order keeps the walk depth first, so pending
             // directories stay bounded by depth times fan-out rather than growing with the tree.
-            scanners = new ForkJoinPool(options.threads(), pool -> {
+            scanners = new ForkJoinPool(options.scanThreads(), pool -> {
                 ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
                 t.setName("cairn-scan-" + t.getPoolIndex());
                 t.setDaemon(true);
@@ -505,9 +505,17 @@ public final class Backup {
         byte[] buf = smallBuffers.get();
         int read;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
-            while (bb.hasRemaining() && ch.read(bb) >= 0) {
-                // until full or end of file
+            // Asks for one byte more than the size seen (to notice growth), not for the whole buffer: the JDK
+            // stages each read through a native buffer of the size asked for.
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, node.size() + 1));
+            while (true) {
+                while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                    // until full or end of file
+                }
+                if (bb.hasRemaining() || bb.limit() == buf.length) {
+                    break;
+                }
+                bb.limit(buf.length); // it grew since the scan: read on, up to the buffer
             }
             read = bb.position();
         } catch (IOException e) {

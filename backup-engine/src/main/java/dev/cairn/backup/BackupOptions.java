@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * What to back up and how. {@code time} and {@code host} default to now and this machine's name; {@code parent}
  * (an id or prefix) overrides the automatic choice of the latest snapshot with the same host and paths;
- * {@code force} rereads every file; {@code threads} is the number of threads that scan and that read, chunk and
- * store file content (default: twice the processors, at least 4 and at most 16: reading many small files is
- * bound by storage latency, and more reads in flight keep the disks busy).
+ * {@code force} rereads every file; {@code threads} is the number of threads that chunk, compress and encrypt
+ * large files (default: the processors, at least 2), and sets {@link #scanThreads()}, the threads that list
+ * directories, {@code lstat} entries and read small files whole.
  */
 public record BackupOptions(List<Path> sources, List<String> tags, String host, Instant time, String parent,
         boolean force, Excludes excludes, int threads, long readBytesPerSecond) {
@@ -33,9 +33,18 @@ public record BackupOptions(List<Path> sources, List<String> tags, String host, 
         return new BackupOptions(sources, List.of(), null, null, null, false, Excludes.NONE, defaultThreads(), 0);
     }
 
-    /** Twice the processors, between 4 and 16. */
+    /** The processors, at least 2. */
     public static int defaultThreads() {
-        return Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Threads that walk the tree: eight per {@code threads}, between 4 and 64. Listing, {@code lstat} and reading
+     * small files mostly wait on storage (a cold read of a small file is one I/O), so the scan keeps many reads in
+     * flight; the CPU-bound work on large files stays on {@code threads} workers, each holding a chunk buffer.
+     */
+    public int scanThreads() {
+        return Math.max(4, Math.min(64, 8 * threads));
     }
 
     public BackupOptions withTime(Instant t) {

@@ -63,8 +63,8 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = {"-x", "--one-file-system"}, description = "Do not descend into other filesystems.")
     boolean oneFileSystem;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads scanning, reading and storing files"
-            + " (default: twice the processors, 4 to 16).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads chunking, compressing and encrypting large"
+            + " files (default: the processors, at least 2); eight times as many walk the tree and read small files.")
     Integer threads;
 
     @Option(names = "--read-limit", paramLabel = "MB/s", description = "Read the sources at most this fast"

@@ -25,8 +25,26 @@ final class TreeCodec {
 
     // ---- encoding ---------------------------------------------------------------------------------------------
 
+    /**
+     * Each thread encodes into one buffer, kept between trees while it stays below {@link #KEPT_BUFFER}: a tree of
+     * a thousand entries is about 250 KB, and growing a fresh buffer for each would copy it twice over.
+     */
+    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(64 * 1024));
+    private static final int KEPT_BUFFER = 4 << 20;
+
     static byte[] encode(Tree tree) {
-        Out out = new Out(64 + tree.nodes().size() * 160);
+        Out out = SCRATCH.get();
+        out.reset();
+        try {
+            return encodeInto(out, tree);
+        } finally {
+            if (out.buf.length > KEPT_BUFFER) {
+                SCRATCH.remove();
+            }
+        }
+    }
+
+    private static byte[] encodeInto(Out out, Tree tree) {
         out.head(5, 1);
         out.text(K_NODES);
         out.head(4, tree.nodes().size());
@@ -140,6 +158,10 @@ final class TreeCodec {
 
         Out(int capacity) {
             buf = new byte[capacity];
+        }
+
+        void reset() {
+            pos = 0;
         }
 
         private void room(int n) {
