@@ -58,6 +58,9 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         return root.resolve(name.path());
     }
 
+    /** Bytes per write call when storing an object. */
+    private static final int WRITE_SLICE = 1 << 20;
+
     @Override
     public void put(ObjectName name, byte[] content) throws IOException {
         Path target = pathOf(name);
@@ -73,9 +76,13 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         Path tmp = tmpDir.resolve(name.id() + "." + HexFormat.of().formatHex(suffix));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
+                // In slices: the JDK stages each write through a native buffer of the size written, and keeps
+                // it per thread; a whole pack at a time would pin a pack-sized native buffer to every thread.
+                for (int off = 0; off < content.length; ) {
+                    ByteBuffer buf = ByteBuffer.wrap(content, off, Math.min(WRITE_SLICE, content.length - off));
+                    while (buf.hasRemaining()) {
+                        off += ch.write(buf);
+                    }
                 }
                 ch.force(true);
             }
