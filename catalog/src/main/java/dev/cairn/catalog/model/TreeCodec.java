@@ -147,6 +147,9 @@ final class TreeCodec {
     private static final byte[][] TYPE_NAMES = {ascii("file"), ascii("dir"), ascii("symlink"), ascii("fifo"),
         ascii("socket"), ascii("chardev"), ascii("blockdev")};
 
+    /** NodeType by ordinal, the order of {@link #TYPE_NAMES}. */
+    private static final NodeType[] TYPES = NodeType.values();
+
     private static byte[] typeName(NodeType t) {
         return TYPE_NAMES[t.ordinal()];
     }
@@ -259,6 +262,32 @@ final class TreeCodec {
         }
     }
 
+    /**
+     * Node keys in the order of the {@code K_} constants below. Keys are matched on their bytes, without making a
+     * String for each: decoding parent trees is a large part of an incremental backup's CPU.
+     */
+    private static final byte[][] NODE_KEYS = {NAME, TYPE, MODE, UID, GID, USER, GROUP, SIZE, MTIME, ATIME, CTIME,
+        INODE, DEV, LINKS, TARGET, RDEV, XATTRS, CONTENT, SUBTREE};
+    private static final int K_NAME = 0;
+    private static final int K_TYPE = 1;
+    private static final int K_MODE = 2;
+    private static final int K_UID = 3;
+    private static final int K_GID = 4;
+    private static final int K_USER = 5;
+    private static final int K_GROUP = 6;
+    private static final int K_SIZE = 7;
+    private static final int K_MTIME = 8;
+    private static final int K_ATIME = 9;
+    private static final int K_CTIME = 10;
+    private static final int K_INODE = 11;
+    private static final int K_DEV = 12;
+    private static final int K_LINKS = 13;
+    private static final int K_TARGET = 14;
+    private static final int K_RDEV = 15;
+    private static final int K_XATTRS = 16;
+    private static final int K_CONTENT = 17;
+    private static final int K_SUBTREE = 18;
+
     private static Node decodeNode(In in) throws CorruptObjectException {
         FileName name = null;
         NodeType type = null;
@@ -281,52 +310,26 @@ final class TreeCodec {
         BlobId subtree = null;
         long fields = in.expect(5);
         for (long f = 0; f < fields; f++) {
-            String key = in.text();
-            switch (key) {
-                case "name" -> name = FileName.of(in.byteString());
-                case "type" -> type = nodeType(in.text(), in.what);
-                case "mode" -> mode = (int) in.integer();
-                case "uid" -> uid = (int) in.integer();
-                case "gid" -> gid = (int) in.integer();
-                case "user" -> user = in.text();
-                case "group" -> group = in.text();
-                case "size" -> size = in.integer();
-                case "mtime" -> mtime = in.integer();
-                case "atime" -> atime = in.integer();
-                case "ctime" -> ctime = in.integer();
-                case "inode" -> inode = in.integer();
-                case "dev" -> dev = in.integer();
-                case "links" -> links = in.integer();
-                case "target" -> target = FileName.of(in.byteString());
-                case "rdev" -> rdev = in.integer();
-                case "xattrs" -> {
-                    long n = in.expect(4);
-                    xattrs = new ArrayList<>();
-                    for (long i = 0; i < n; i++) {
-                        long xf = in.expect(5);
-                        String xn = null;
-                        byte[] xv = null;
-                        for (long k = 0; k < xf; k++) {
-                            String xk = in.text();
-                            if (xk.equals("n")) {
-                                xn = in.text();
-                            } else if (xk.equals("v")) {
-                                xv = in.byteString();
-                            } else {
-                                in.skip();
-                            }
-                        }
-                        xattrs.add(new Xattr(xn, xv));
-                    }
-                }
-                case "content" -> {
-                    long n = in.expect(4);
-                    content = new ArrayList<>((int) Math.min(n, 1 << 16));
-                    for (long i = 0; i < n; i++) {
-                        content.add(in.id());
-                    }
-                }
-                case "subtree" -> subtree = in.id();
+            switch (in.key(NODE_KEYS)) {
+                case K_NAME -> name = FileName.of(in.byteString());
+                case K_TYPE -> type = in.nodeType();
+                case K_MODE -> mode = (int) in.integer();
+                case K_UID -> uid = (int) in.integer();
+                case K_GID -> gid = (int) in.integer();
+                case K_USER -> user = in.repeatedText(0);
+                case K_GROUP -> group = in.repeatedText(1);
+                case K_SIZE -> size = in.integer();
+                case K_MTIME -> mtime = in.integer();
+                case K_ATIME -> atime = in.integer();
+                case K_CTIME -> ctime = in.integer();
+                case K_INODE -> inode = in.integer();
+                case K_DEV -> dev = in.integer();
+                case K_LINKS -> links = in.integer();
+                case K_TARGET -> target = FileName.of(in.byteString());
+                case K_RDEV -> rdev = in.integer();
+                case K_XATTRS -> xattrs = decodeXattrs(in);
+                case K_CONTENT -> content = decodeIds(in);
+                case K_SUBTREE -> subtree = in.id();
                 default -> in.skip();
             }
         }
@@ -337,17 +340,37 @@ final class TreeCodec {
                 rdev, xattrs, content, subtree);
     }
 
-    private static NodeType nodeType(String s, String what) throws CorruptObjectException {
-        return switch (s) {
-            case "file" -> NodeType.FILE;
-            case "dir" -> NodeType.DIRECTORY;
-            case "symlink" -> NodeType.SYMLINK;
-            case "fifo" -> NodeType.FIFO;
-            case "socket" -> NodeType.SOCKET;
-            case "chardev" -> NodeType.CHAR_DEVICE;
-            case "blockdev" -> NodeType.BLOCK_DEVICE;
-            default -> throw new CorruptObjectException(what, "unknown entry type '" + s + "'");
-        };
+    private static List<BlobId> decodeIds(In in) throws CorruptObjectException {
+        long n = in.expect(4);
+        if (n == 1) {
+            return List.of(in.id());
+        }
+        List<BlobId> ids = new ArrayList<>((int) Math.min(n, 1 << 16));
+        for (long i = 0; i < n; i++) {
+            ids.add(in.id());
+        }
+        return ids;
+    }
+
+    private static final byte[][] XATTR_KEYS = {XN, XV};
+
+    private static List<Xattr> decodeXattrs(In in) throws CorruptObjectException {
+        long n = in.expect(4);
+        List<Xattr> xattrs = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            long xf = in.expect(5);
+            String xn = null;
+            byte[] xv = null;
+            for (long k = 0; k < xf; k++) {
+                switch (in.key(XATTR_KEYS)) {
+                    case 0 -> xn = in.text();
+                    case 1 -> xv = in.byteString();
+                    default -> in.skip();
+                }
+            }
+            xattrs.add(new Xattr(xn, xv));
+        }
+        return xattrs;
     }
 
     /** A CBOR reader over a byte array. */
@@ -413,6 +436,50 @@ final class TreeCodec {
             String s = new String(b, pos, n, StandardCharsets.UTF_8);
             pos += n;
             return s;
+        }
+
+        /** Reads a text key; returns its index in {@code keys}, or -1 for a key not listed (its value follows). */
+        int key(byte[][] keys) throws CorruptObjectException {
+            int n = (int) expect(3);
+            int start = pos;
+            pos += n;
+            for (int i = 0; i < keys.length; i++) {
+                byte[] k = keys[i];
+                if (k.length == n && Arrays.equals(b, start, start + n, k, 0, n)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private final String[] lastText = new String[2];
+        private final byte[][] lastTextBytes = new byte[2][];
+
+        /**
+         * A text that repeats from entry to entry (user and group names): the String made for the last one in
+         * {@code slot} is returned again when the bytes are the same.
+         */
+        String repeatedText(int slot) throws CorruptObjectException {
+            int n = (int) expect(3);
+            byte[] last = lastTextBytes[slot];
+            if (last != null && last.length == n && Arrays.equals(b, pos, pos + n, last, 0, n)) {
+                pos += n;
+                return lastText[slot];
+            }
+            lastTextBytes[slot] = Arrays.copyOfRange(b, pos, pos + n);
+            lastText[slot] = new String(b, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return lastText[slot];
+        }
+
+        NodeType nodeType() throws CorruptObjectException {
+            int start = pos;
+            int i = key(TYPE_NAMES);
+            if (i < 0) {
+                pos = start;
+                throw new CorruptObjectException(what, "unknown entry type '" + text() + "'");
+            }
+            return TYPES[i];
         }
 
         byte[] byteString() throws CorruptObjectException {
