@@ -374,10 +374,10 @@ public final class Backup {
             return CompletableFuture.failedFuture(e);
         }
         List<CompletableFuture<Node>> futures = new ArrayList<>(children.size());
+        ParentMerge.Walk parents = new ParentMerge.Walk(parentTree);
         for (int i : order) {
             FileName childName = names.get(i);
-            futures.add(entry(children.get(i), childName, parentTree == null ? null : parentTree.find(childName),
-                    rootDevice));
+            futures.add(entry(children.get(i), childName, parents.find(childName), rootDevice));
         }
         return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             List<Node> nodes = new ArrayList<>(futures.size());

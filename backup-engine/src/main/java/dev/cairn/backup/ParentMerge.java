@@ -1,8 +1,10 @@
 package dev.cairn.backup;
 
+import dev.cairn.catalog.model.FileName;
 import dev.cairn.catalog.model.Node;
 import dev.cairn.catalog.model.NodeType;
 import dev.cairn.catalog.model.Tree;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +15,38 @@ import java.util.Objects;
  */
 public final class ParentMerge {
     private ParentMerge() {
+    }
+
+    /**
+     * The parent's entries of one directory, walked in step with the current listing: both are in name order, so
+     * each lookup moves forward instead of searching the whole tree.
+     */
+    public static final class Walk {
+        private final List<Node> nodes;
+        private int next;
+
+        /** A walk over {@code parentDirectory}, or over nothing when it is null. */
+        public Walk(Tree parentDirectory) {
+            this.nodes = parentDirectory == null ? List.of() : parentDirectory.nodes();
+        }
+
+        /**
+         * The parent's entry named {@code name}, or null. Names must be asked for in increasing order (as
+         * {@link FileName#compareTo} sorts them).
+         */
+        public Node find(FileName name) {
+            while (next < nodes.size()) {
+                int c = nodes.get(next).name().compareTo(name);
+                if (c == 0) {
+                    return nodes.get(next++);
+                }
+                if (c > 0) {
+                    return null;
+                }
+                next++;
+            }
+            return null;
+        }
     }
 
     /**

@@ -77,7 +77,7 @@ public class ParentMergeBenchmark {
     @Benchmark
     @OperationsPerInvocation(ENTRIES)
     public BlobId mergeUnchangedDirectory() throws CorruptObjectException {
-        Tree parent = MetadataCodec.decodeTree(parentTree, "bench");
+        ParentMerge.Walk parent = new ParentMerge.Walk(MetadataCodec.decodeTree(parentTree, "bench"));
         List<Node> nodes = new ArrayList<>(ENTRIES);
         for (Node now : scanned) {
             Node before = parent.find(now.name());
