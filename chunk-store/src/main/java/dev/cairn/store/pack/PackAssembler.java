@@ -45,6 +45,8 @@ public final class PackAssembler implements AutoCloseable {
     private final ArrayDeque<PackWriter> spare = new ArrayDeque<>();
     private final List<IndexEntry> unindexed = new ArrayList<>();
     private final List<WrittenIndex> written = new ArrayList<>();
+    /** Whether {@link #written} may hold entries: read without the lock on every blob, set under it. */
+    private volatile boolean hasWritten;
     private final AtomicLong packsStored = new AtomicLong();
     private final AtomicLong bytesStored = new AtomicLong();
 
@@ -173,6 +175,7 @@ public final class PackAssembler implements AutoCloseable {
         ObjectName name = IndexFile.save(store, codec, entries);
         synchronized (lock) {
             written.add(new WrittenIndex(name.id(), entries));
+            hasWritten = true;
         }
     }
 
@@ -209,10 +212,11 @@ public final class PackAssembler implements AutoCloseable {
      * stored). The list is handed over.
      */
     public List<WrittenIndex> takeWritten() {
+        if (!hasWritten) {
+            return List.of(); // the common case, called after every blob: no lock taken
+        }
         synchronized (lock) {
-            if (written.isEmpty()) {
-                return List.of();
-            }
+            hasWritten = false;
             List<WrittenIndex> out = List.copyOf(written);
             written.clear();
             return out;

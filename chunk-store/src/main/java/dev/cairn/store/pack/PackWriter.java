@@ -58,14 +58,6 @@ public final class PackWriter {
     }
 
     /**
-     * Appends a blob that is already sealed (copied from another pack by prune), as {@code b} describes it:
-     * {@code b.length()} bytes of {@code src} from {@code off}. {@link #finish} authenticates it like every other.
-     */
-    public void addSealed(PackedBlob b, byte[] src, int off) {
-        addSealed(b.type(), b.id(), src, off, b.length(), b.rawLength());
-    }
-
-    /**
      * Appends blob {@code id}, sealed elsewhere: {@code len} bytes of {@code src} from {@code off}, which hold
      * {@code rawLength} bytes of content. {@link #finish} authenticates it like every other.
      */
