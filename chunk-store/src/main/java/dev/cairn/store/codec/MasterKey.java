@@ -9,7 +9,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
  * A repository's secret: a 32-byte AES-256 encryption key and a 32-byte chunk-id (HMAC) key. A repository
@@ -165,7 +164,7 @@ public final class MasterKey {
         byte[] derive(char[] passphrase) {
             byte[] pass = new String(passphrase).getBytes(StandardCharsets.UTF_8);
             try {
-                return SCrypt.generate(pass, salt, n, r, p, KEY_LENGTH);
+                return Scrypt.derive(pass, salt, n, r, p, KEY_LENGTH);
             } finally {
                 Arrays.fill(pass, (byte) 0);
             }
