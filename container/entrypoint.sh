@@ -7,6 +7,15 @@ if [ -z "${ROCKSDB_MUSL_LIBC:-}" ]; then
   if ls /lib/ld-musl-* >/dev/null 2>&1; then ROCKSDB_MUSL_LIBC=true; else ROCKSDB_MUSL_LIBC=false; fi
   export ROCKSDB_MUSL_LIBC
 fi
-exec java -Xms32m ${CAIRN_JAVA_OPTS:--Xmx1g} -XX:+UseParallelGC -XX:MaxNewSize=64m -XX:FreqInlineSize=60 -Djdk.nio.maxCachedBufferSize=262144 --add-opens java.base/sun.nio.fs=ALL-UNNAMED \
+# The class-data archive made when the image was built (see bin/cairn and the Dockerfile); CAIRN_CLASS_DATA=make
+# runs the training workload that makes it, =off runs without it.
+main=dev.cairn.cli.Cairn
+cds=
+case "${CAIRN_CLASS_DATA:-on}" in
+  make) main=dev.cairn.cli.ClassDataTraining; cds=-XX:ArchiveClassesAtExit=/opt/cairn/cairn.jsa ;;
+  off) ;;
+  *) if [ -f /opt/cairn/cairn.jsa ]; then cds=-XX:SharedArchiveFile=/opt/cairn/cairn.jsa; fi ;;
+esac
+exec java -Xms32m -Xlog:disable -Xlog:all=warning:stderr ${CAIRN_JAVA_OPTS:--Xmx1g} -XX:+UseParallelGC -XX:MaxNewSize=64m -XX:FreqInlineSize=60 -Djdk.nio.maxCachedBufferSize=262144 --add-opens java.base/sun.nio.fs=ALL-UNNAMED \
   -Djava.library.path=/opt/cairn/native:/usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib \
-  -cp "/opt/cairn/lib/*" dev.cairn.cli.Cairn "$@"
+  $cds -cp "/opt/cairn/lib/*" "$main" "$@"

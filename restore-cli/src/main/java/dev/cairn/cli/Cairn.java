@@ -3,7 +3,12 @@ package dev.cairn.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 
 /** Entry point of the {@code cairn} command. */
@@ -25,6 +30,9 @@ public final class Cairn {
     public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         CliContext ctx = new CliContext(env, in, out, err);
         CommandLine cl = new CommandLine(new RootCommand(ctx));
+        for (Class<?> command : subcommandsNamedIn(args)) {
+            cl.addSubcommand(command);
+        }
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -41,6 +49,22 @@ public final class Cairn {
             return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The subcommands whose names occur among {@code args} (normally the one being run; an option's value that
+     * happens to be a command's name only adds that command), or all of them when none does, as for
+     * {@code cairn --help}.
+     */
+    static List<Class<?>> subcommandsNamedIn(String[] args) {
+        Set<String> words = new HashSet<>(Arrays.asList(args));
+        List<Class<?>> named = new ArrayList<>();
+        for (Class<?> command : RootCommand.SUBCOMMANDS) {
+            if (words.contains(command.getAnnotation(CommandLine.Command.class).name())) {
+                named.add(command);
+            }
+        }
+        return named.isEmpty() ? RootCommand.SUBCOMMANDS : named;
     }
 
     private static String commandPath(CommandLine cl) {

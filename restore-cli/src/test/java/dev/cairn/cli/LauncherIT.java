@@ -65,4 +65,23 @@ class LauncherIT {
         assertThat(badFlag.code()).isEqualTo(2);
         assertThat(badFlag.err().strip()).contains("--bogus").doesNotContain("\n");
     }
+
+    @Test
+    void classesComeFromTheClassDataArchiveTheLauncherMade() throws Exception {
+        assertThat(run(Map.of(), "--version").out()).startsWith("cairn ");
+        try (var archives = Files.list(Path.of("target"))) {
+            assertThat(archives.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa"))).hasSize(1);
+        }
+        Path log = tmp.resolve("classes.log");
+        Run logged = run(Map.of("CAIRN_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), "--version");
+        assertThat(logged.err()).isEmpty();
+        assertThat(Files.readAllLines(log)).anySatisfy(line ->
+                assertThat(line).contains("dev.cairn.cli.Cairn ").contains("shared objects file (top)"));
+
+        Run without = run(Map.of("CAIRN_CLASS_DATA", "off", "CAIRN_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
+                "--version");
+        assertThat(without.out()).startsWith("cairn ");
+        assertThat(Files.readAllLines(log)).anySatisfy(line ->
+                assertThat(line).contains("dev.cairn.cli.Cairn ").contains("source: file:"));
+    }
 }
