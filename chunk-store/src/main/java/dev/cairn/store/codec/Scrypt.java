@@ -57,9 +57,10 @@ final class Scrypt {
     /** ROMix: fills {@code v} with N successive BlockMix states of {@code x}, then mixes them back in. */
     private static void roMix(int[] x, int[] y, int[] v, int r, int n) {
         int words = 32 * r;
+        int[] salsa = new int[16];
         for (int i = 0; i < n; i++) {
             System.arraycopy(x, 0, v, i * words, words);
-            blockMix(x, y, r);
+            blockMix(x, y, salsa, r);
         }
         int last = (2 * r - 1) * 16;
         for (int i = 0; i < n; i++) {
@@ -68,73 +69,74 @@ final class Scrypt {
             for (int k = 0; k < words; k++) {
                 x[k] ^= v[base + k];
             }
-            blockMix(x, y, r);
+            blockMix(x, y, salsa, r);
         }
     }
 
     /**
-     * BlockMix of the 2r 64-byte blocks in {@code b}, using {@code y} as scratch: each block is XORed into the
+     * BlockMix of the 2r 64-byte blocks in {@code b}, using {@code y} and the 16-word {@code x} as scratch: each block is XORed into the
      * running state and put through Salsa20/8; even results go to the first half, odd ones to the second.
      */
-    private static void blockMix(int[] b, int[] y, int r) {
-        int last = (2 * r - 1) * 16;
-        int x0 = b[last], x1 = b[last + 1], x2 = b[last + 2], x3 = b[last + 3];
-        int x4 = b[last + 4], x5 = b[last + 5], x6 = b[last + 6], x7 = b[last + 7];
-        int x8 = b[last + 8], x9 = b[last + 9], x10 = b[last + 10], x11 = b[last + 11];
-        int x12 = b[last + 12], x13 = b[last + 13], x14 = b[last + 14], x15 = b[last + 15];
+    private static void blockMix(int[] b, int[] y, int[] x, int r) {
+        System.arraycopy(b, (2 * r - 1) * 16, x, 0, 16);
         for (int i = 0; i < 2 * r; i++) {
-            int in = i * 16;
-            int j0 = x0 ^ b[in], j1 = x1 ^ b[in + 1], j2 = x2 ^ b[in + 2], j3 = x3 ^ b[in + 3];
-            int j4 = x4 ^ b[in + 4], j5 = x5 ^ b[in + 5], j6 = x6 ^ b[in + 6], j7 = x7 ^ b[in + 7];
-            int j8 = x8 ^ b[in + 8], j9 = x9 ^ b[in + 9], j10 = x10 ^ b[in + 10], j11 = x11 ^ b[in + 11];
-            int j12 = x12 ^ b[in + 12], j13 = x13 ^ b[in + 13], j14 = x14 ^ b[in + 14], j15 = x15 ^ b[in + 15];
-            x0 = j0; x1 = j1; x2 = j2; x3 = j3; x4 = j4; x5 = j5; x6 = j6; x7 = j7;
-            x8 = j8; x9 = j9; x10 = j10; x11 = j11; x12 = j12; x13 = j13; x14 = j14; x15 = j15;
-            for (int round = 0; round < 8; round += 2) {
-                // columns
-                x4 ^= Integer.rotateLeft(x0 + x12, 7);
-                x8 ^= Integer.rotateLeft(x4 + x0, 9);
-                x12 ^= Integer.rotateLeft(x8 + x4, 13);
-                x0 ^= Integer.rotateLeft(x12 + x8, 18);
-                x9 ^= Integer.rotateLeft(x5 + x1, 7);
-                x13 ^= Integer.rotateLeft(x9 + x5, 9);
-                x1 ^= Integer.rotateLeft(x13 + x9, 13);
-                x5 ^= Integer.rotateLeft(x1 + x13, 18);
-                x14 ^= Integer.rotateLeft(x10 + x6, 7);
-                x2 ^= Integer.rotateLeft(x14 + x10, 9);
-                x6 ^= Integer.rotateLeft(x2 + x14, 13);
-                x10 ^= Integer.rotateLeft(x6 + x2, 18);
-                x3 ^= Integer.rotateLeft(x15 + x11, 7);
-                x7 ^= Integer.rotateLeft(x3 + x15, 9);
-                x11 ^= Integer.rotateLeft(x7 + x3, 13);
-                x15 ^= Integer.rotateLeft(x11 + x7, 18);
-                // rows
-                x1 ^= Integer.rotateLeft(x0 + x3, 7);
-                x2 ^= Integer.rotateLeft(x1 + x0, 9);
-                x3 ^= Integer.rotateLeft(x2 + x1, 13);
-                x0 ^= Integer.rotateLeft(x3 + x2, 18);
-                x6 ^= Integer.rotateLeft(x5 + x4, 7);
-                x7 ^= Integer.rotateLeft(x6 + x5, 9);
-                x4 ^= Integer.rotateLeft(x7 + x6, 13);
-                x5 ^= Integer.rotateLeft(x4 + x7, 18);
-                x11 ^= Integer.rotateLeft(x10 + x9, 7);
-                x8 ^= Integer.rotateLeft(x11 + x10, 9);
-                x9 ^= Integer.rotateLeft(x8 + x11, 13);
-                x10 ^= Integer.rotateLeft(x9 + x8, 18);
-                x12 ^= Integer.rotateLeft(x15 + x14, 7);
-                x13 ^= Integer.rotateLeft(x12 + x15, 9);
-                x14 ^= Integer.rotateLeft(x13 + x12, 13);
-                x15 ^= Integer.rotateLeft(x14 + x13, 18);
-            }
-            x0 += j0; x1 += j1; x2 += j2; x3 += j3; x4 += j4; x5 += j5; x6 += j6; x7 += j7;
-            x8 += j8; x9 += j9; x10 += j10; x11 += j11; x12 += j12; x13 += j13; x14 += j14; x15 += j15;
-            int out = (i >> 1) * 16 + (i & 1) * r * 16;
-            y[out] = x0; y[out + 1] = x1; y[out + 2] = x2; y[out + 3] = x3;
-            y[out + 4] = x4; y[out + 5] = x5; y[out + 6] = x6; y[out + 7] = x7;
-            y[out + 8] = x8; y[out + 9] = x9; y[out + 10] = x10; y[out + 11] = x11;
-            y[out + 12] = x12; y[out + 13] = x13; y[out + 14] = x14; y[out + 15] = x15;
+            salsa8(x, b, i * 16);
+            System.arraycopy(x, 0, y, (i >> 1) * 16 + (i & 1) * r * 16, 16);
         }
         System.arraycopy(y, 0, b, 0, 32 * r);
+    }
+
+    /**
+     * {@code x = Salsa20/8(x XOR b[in..in+16])}. A small method of its own: the JIT compiles it fully after a few
+     * thousand of the million calls a derivation makes, which is most of a command's one derivation.
+     */
+    private static void salsa8(int[] x, int[] b, int in) {
+        int j0 = x[0] ^ b[in], j1 = x[1] ^ b[in + 1], j2 = x[2] ^ b[in + 2], j3 = x[3] ^ b[in + 3];
+        int j4 = x[4] ^ b[in + 4], j5 = x[5] ^ b[in + 5], j6 = x[6] ^ b[in + 6], j7 = x[7] ^ b[in + 7];
+        int j8 = x[8] ^ b[in + 8], j9 = x[9] ^ b[in + 9], j10 = x[10] ^ b[in + 10], j11 = x[11] ^ b[in + 11];
+        int j12 = x[12] ^ b[in + 12], j13 = x[13] ^ b[in + 13], j14 = x[14] ^ b[in + 14], j15 = x[15] ^ b[in + 15];
+        int x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7;
+        int x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15;
+        for (int round = 0; round < 8; round += 2) {
+            // columns
+            x4 ^= Integer.rotateLeft(x0 + x12, 7);
+            x8 ^= Integer.rotateLeft(x4 + x0, 9);
+            x12 ^= Integer.rotateLeft(x8 + x4, 13);
+            x0 ^= Integer.rotateLeft(x12 + x8, 18);
+            x9 ^= Integer.rotateLeft(x5 + x1, 7);
+            x13 ^= Integer.rotateLeft(x9 + x5, 9);
+            x1 ^= Integer.rotateLeft(x13 + x9, 13);
+            x5 ^= Integer.rotateLeft(x1 + x13, 18);
+            x14 ^= Integer.rotateLeft(x10 + x6, 7);
+            x2 ^= Integer.rotateLeft(x14 + x10, 9);
+            x6 ^= Integer.rotateLeft(x2 + x14, 13);
+            x10 ^= Integer.rotateLeft(x6 + x2, 18);
+            x3 ^= Integer.rotateLeft(x15 + x11, 7);
+            x7 ^= Integer.rotateLeft(x3 + x15, 9);
+            x11 ^= Integer.rotateLeft(x7 + x3, 13);
+            x15 ^= Integer.rotateLeft(x11 + x7, 18);
+            // rows
+            x1 ^= Integer.rotateLeft(x0 + x3, 7);
+            x2 ^= Integer.rotateLeft(x1 + x0, 9);
+            x3 ^= Integer.rotateLeft(x2 + x1, 13);
+            x0 ^= Integer.rotateLeft(x3 + x2, 18);
+            x6 ^= Integer.rotateLeft(x5 + x4, 7);
+            x7 ^= Integer.rotateLeft(x6 + x5, 9);
+            x4 ^= Integer.rotateLeft(x7 + x6, 13);
+            x5 ^= Integer.rotateLeft(x4 + x7, 18);
+            x11 ^= Integer.rotateLeft(x10 + x9, 7);
+            x8 ^= Integer.rotateLeft(x11 + x10, 9);
+            x9 ^= Integer.rotateLeft(x8 + x11, 13);
+            x10 ^= Integer.rotateLeft(x9 + x8, 18);
+            x12 ^= Integer.rotateLeft(x15 + x14, 7);
+            x13 ^= Integer.rotateLeft(x12 + x15, 9);
+            x14 ^= Integer.rotateLeft(x13 + x12, 13);
+            x15 ^= Integer.rotateLeft(x14 + x13, 18);
+        }
+        x[0] = x0 + j0; x[1] = x1 + j1; x[2] = x2 + j2; x[3] = x3 + j3;
+        x[4] = x4 + j4; x[5] = x5 + j5; x[6] = x6 + j6; x[7] = x7 + j7;
+        x[8] = x8 + j8; x[9] = x9 + j9; x[10] = x10 + j10; x[11] = x11 + j11;
+        x[12] = x12 + j12; x[13] = x13 + j13; x[14] = x14 + j14; x[15] = x15 + j15;
     }
 
     /** PBKDF2-HMAC-SHA256 with one iteration, as scrypt uses it. */
