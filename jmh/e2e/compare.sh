@@ -11,6 +11,11 @@
 #   bigfile         one file of BIGFILE_GB (default 2) GiB, then 20 scattered 4 KiB edits: first backup, second
 #                   backup, repository growth
 #
+# Besides the command line, each backup step also runs in a cairn daemon started once per workload (the way the
+# container runs scheduled jobs): the step is asked for with POST /jobs/bench/run and timed from the daemon's /status
+# (start to end of the run, which includes the repository-size listing after it), CPU from /proc, peak RSS from
+# VmHWM reset before each step. The first step runs in a fresh JVM; later ones in a JVM that has run before.
+#
 # Installs restic, borgbackup, rsync and time when missing; downloads the kernel sources with apt-get download.
 # Every run: page cache dropped first, tools alternating (cairn, restic, borg) on the same tree state, JVM heap
 # capped at 1 GiB, restic and Borg at their default zstd-style compression (restic auto, borg zstd,3), cairn
@@ -23,6 +28,7 @@ need=()
 command -v restic >/dev/null || need+=(restic)
 command -v borg >/dev/null || need+=(borgbackup)
 command -v rsync >/dev/null || need+=(rsync)
+command -v curl >/dev/null || need+=(curl)
 [ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq; apt-get install -y -qq "${need[@]}" > /dev/null; fi
 
@@ -68,6 +74,56 @@ restore() { # TOOL STEP
   rm -rf "$target"
 }
 
+# The daemon (cairn's scheduled mode) over TREE, with one job that only runs when asked for.
+daemon_start() { # TREE
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$here/bin/cairn" --repo "$work/repos/cairn-daemon" --cache-dir "$work/caches/cairn-daemon" init --compression auto \
+    > /dev/null
+  echo "$CAIRN_PASSWORD" > "$work/daemon.pass"
+  cat > "$work/daemon.yaml" <<YAML
+repository: $work/repos/cairn-daemon
+password-file: $work/daemon.pass
+cache-dir: $work/caches/cairn-daemon
+http: {address: 127.0.0.1, port: $port, run-requests: true}
+jobs:
+  - {name: bench, type: backup, schedule: "0 0 1 1 *", sources: [$1]}
+YAML
+  "$here/bin/cairn" daemon --config "$work/daemon.yaml" > "$work/logs/daemon.log" 2>&1 &
+  daemon_pid=$!
+  daemon_url="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -sf "$daemon_url/healthz" > /dev/null && return 0; sleep 0.2; done
+  echo "the daemon did not start:" >&2; tail -5 "$work/logs/daemon.log" >&2; exit 1
+}
+
+daemon_stop() { kill -TERM "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; }
+
+# The job's last run as "END WALL_SECONDS STATUS", or "none".
+daemon_last() {
+  curl -sf "$daemon_url/status" | python3 -c '
+import json, sys, datetime
+j = json.load(sys.stdin)["jobs"][0].get("last_run")
+if not j: print("none"); sys.exit()
+t = lambda s: datetime.datetime.fromisoformat(s.rstrip("Z")[:26])
+print(j["end"], (t(j["end"]) - t(j["start"])).total_seconds(), j["status"])'
+}
+
+daemon_backup() { # STEP
+  local step="$1" before ticks0 ticks1 last hz
+  hz=$(getconf CLK_TCK)
+  drop_caches
+  before=$(daemon_last)
+  echo 5 > "/proc/$daemon_pid/clear_refs"
+  ticks0=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
+  curl -sf -X POST "$daemon_url/jobs/bench/run" > /dev/null
+  while last=$(daemon_last); [ "$last" = "$before" ]; do sleep 0.1; done
+  ticks1=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
+  set -- $last
+  [ "$3" = ok ] || { echo "cairn-daemon $step: run ended $3" >&2; tail -5 "$work/logs/daemon.log" >&2; exit 1; }
+  echo "$2 $(echo "($ticks1 - $ticks0) / $hz" | bc -l) $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$daemon_pid/status")" \
+    > "$work/results/cairn-daemon.$step"
+}
+
 init_repos() {
   rm -rf "$work/repos" "$work/caches" "$work/results" "$work/logs"
   mkdir -p "$work/repos" "$work/caches" "$work/results" "$work/logs"
@@ -80,16 +136,21 @@ init_repos() {
 table() {
   local title="$1"; shift
   echo; echo "**$title**"; echo
-  echo "| step | cairn (wall s / CPU s / RSS MiB) | restic | borg | cairn vs restic | cairn vs borg |"
-  echo "|---|---|---|---|---|---|"
+  echo "| step | cairn (wall s / CPU s / RSS MiB) | restic | borg | cairn vs restic | cairn vs borg | cairn daemon | daemon vs restic |"
+  echo "|---|---|---|---|---|---|---|---|"
   for step in "$@"; do
-    local c r b
+    local c r b d dcell="" dratio=""
     c=$(cat "$work/results/cairn.$step"); r=$(cat "$work/results/restic.$step"); b=$(cat "$work/results/borg.$step")
-    printf "| %s | %s | %s | %s | %.2fx | %.2fx |\n" "$step" "$(cell "$c")" "$(cell "$r")" "$(cell "$b")" \
-      "$(echo "$(first "$r") / $(first "$c")" | bc -l)" "$(echo "$(first "$b") / $(first "$c")" | bc -l)"
+    if [ -f "$work/results/cairn-daemon.$step" ]; then
+      d=$(cat "$work/results/cairn-daemon.$step"); dcell=$(cell "$d")
+      dratio=$(printf "%.2fx" "$(echo "$(first "$r") / $(first "$d")" | bc -l)")
+    fi
+    printf "| %s | %s | %s | %s | %.2fx | %.2fx | %s | %s |\n" "$step" "$(cell "$c")" "$(cell "$r")" "$(cell "$b")" \
+      "$(echo "$(first "$r") / $(first "$c")" | bc -l)" "$(echo "$(first "$b") / $(first "$c")" | bc -l)" \
+      "$dcell" "$dratio"
   done
   echo "| repository size | $(du -sm "$work/repos/cairn" | cut -f1) MiB | $(du -sm "$work/repos/restic" | cut -f1) MiB |" \
-       "$(du -sm "$work/repos/borg" | cut -f1) MiB | | |"
+       "$(du -sm "$work/repos/borg" | cut -f1) MiB | | | $(du -sm "$work/repos/cairn-daemon" | cut -f1) MiB | |"
 }
 cell() { set -- $1; printf "%.1f / %.1f / %d" "$1" "$2" "$3"; }
 first() { set -- $1; echo "$1"; }
@@ -114,6 +175,7 @@ series() { # NAME RSYNC-FLAGS
   local versions; versions=$(kernel_sources)
   init_repos
   rm -rf "$tree"; mkdir -p "$tree"
+  daemon_start "$tree"
   for v in $versions; do
     i=$((i + 1))
     # shellcheck disable=SC2086
@@ -121,9 +183,12 @@ series() { # NAME RSYNC-FLAGS
     local step; [ "$i" = 1 ] && step="first backup ($v)" || step="incremental $((i - 1)) ($v)"
     step="${step// /_}"
     for tool in cairn restic borg; do backup "$tool" "$step" "$tree"; done
+    daemon_backup "$step"
     steps+=("$step")
   done
   for tool in cairn restic borg; do backup "$tool" no-change "$tree"; done
+  daemon_backup no-change
+  daemon_stop
   for tool in cairn restic borg; do restore "$tool" restore; done
   table "$name: Linux 6.1 sources, versions $(echo $versions | tr '\n' ' ')" "${steps[@]}" no-change restore
 }
@@ -140,8 +205,12 @@ for d in range(1000):
             fh.write(os.urandom(random.randint(1, 200)))
 PY
   init_repos
+  daemon_start "$tree"
   for tool in cairn restic borg; do backup "$tool" first "$tree"; done
+  daemon_backup first
   for tool in cairn restic borg; do backup "$tool" no-change "$tree"; done
+  daemon_backup no-change
+  daemon_stop
   drop_caches
   /usr/bin/time -f "%e" -o "$work/time.txt" find "$tree" -printf '%s %T@ %C@ %i\n' > /dev/null
   table "small: 1,000,000 files of 1-200 bytes (find -printf: $(cat "$work/time.txt") s)" first no-change

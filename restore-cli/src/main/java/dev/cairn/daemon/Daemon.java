@@ -24,6 +24,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,8 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, Instant> next = new HashMap<>();
     private final Map<String, Instant> lastRun = new HashMap<>();
     private final Map<String, RunResult> results = new HashMap<>();
+    /** Jobs asked for by {@code POST /jobs/NAME/run}, in the order asked; each runs once, before any scheduled run. */
+    private final LinkedHashSet<String> requested = new LinkedHashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final ObjectMapper json = new ObjectMapper();
@@ -394,24 +397,36 @@ public final class Daemon implements AutoCloseable {
             while (!stopping) {
                 String due = null;
                 Instant when = null;
+                String asked = null;
                 lock.lock();
                 try {
-                    for (Map.Entry<String, Instant> e : next.entrySet()) {
-                        if (when == null || e.getValue().isBefore(when)) {
-                            when = e.getValue();
-                            due = e.getKey();
+                    if (!requested.isEmpty()) {
+                        asked = requested.iterator().next();
+                        requested.remove(asked);
+                    } else {
+                        for (Map.Entry<String, Instant> e : next.entrySet()) {
+                            if (when == null || e.getValue().isBefore(when)) {
+                                when = e.getValue();
+                                due = e.getKey();
+                            }
                         }
-                    }
-                    long wait = Duration.between(clock.instant(), when).toNanos();
-                    if (wait > 0) {
-                        wake.awaitNanos(Math.min(wait, TimeUnit.SECONDS.toNanos(5)));
-                        continue;
+                        long wait = Duration.between(clock.instant(), when).toNanos();
+                        if (wait > 0) {
+                            wake.awaitNanos(Math.min(wait, TimeUnit.SECONDS.toNanos(5)));
+                            continue;
+                        }
                     }
                 } finally {
                     lock.unlock();
                 }
                 if (stopping) {
                     break;
+                }
+                if (asked != null) {
+                    // An extra run: the job's schedule stays as it was.
+                    log.info(asked, "running on request", Map.of());
+                    runNow(asked);
+                    continue;
                 }
                 runNow(due);
                 Schedule s = schedules.get(due);
@@ -451,9 +466,49 @@ public final class Daemon implements AutoCloseable {
         });
         http.createContext("/status", x -> respond(x, 200, "application/json", json.writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(status())));
+        http.createContext("/jobs/", this::runRequest);
         http.setExecutor(null);
         http.start();
-        log.info(null, "serving /metrics, /healthz and /status on " + address + ":" + port(), Map.of());
+        log.info(null, "serving /metrics, /healthz and /status" + (h != null && h.acceptsRunRequests()
+                ? " and run requests (POST /jobs/NAME/run)" : "") + " on " + address + ":" + port(), Map.of());
+    }
+
+    /** {@code POST /jobs/NAME/run}: queues one extra run of the job (once, however often asked before it starts). */
+    private void runRequest(HttpExchange x) throws IOException {
+        String path = x.getRequestURI().getPath();
+        String name = path.startsWith("/jobs/") && path.endsWith("/run")
+                ? path.substring("/jobs/".length(), path.length() - "/run".length()) : null;
+        int code;
+        String answer;
+        if (name == null || !schedules.containsKey(name)) {
+            code = 404;
+            answer = name == null ? "no such resource" : "no job named '" + name + "' in the config";
+        } else if (!x.getRequestMethod().equals("POST")) {
+            x.getResponseHeaders().set("Allow", "POST");
+            code = 405;
+            answer = "use POST to ask for a run";
+        } else if (config.http() == null || !config.http().acceptsRunRequests()) {
+            code = 403;
+            answer = "run requests are off (http: run-requests: true turns them on)";
+        } else if (stopping) {
+            code = 503;
+            answer = "stopping";
+        } else {
+            lock.lock();
+            try {
+                requested.add(name);
+                wake.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            log.info(name, "run requested over HTTP", Map.of());
+            code = 202;
+            answer = "queued";
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("job", name);
+        body.put(code == 202 ? "status" : "error", answer);
+        respond(x, code, "application/json", json.writeValueAsBytes(body));
     }
 
     /** The HTTP port (the one picked, when the config says 0), or -1 without a server. */
@@ -466,6 +521,12 @@ public final class Daemon implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("repository", config.repository());
         m.put("running", running);
+        lock.lock();
+        try {
+            m.put("requested", List.copyOf(requested));
+        } finally {
+            lock.unlock();
+        }
         m.put("stopping", stopping);
         List<Map<String, Object>> jobs = new ArrayList<>();
         lock.lock();

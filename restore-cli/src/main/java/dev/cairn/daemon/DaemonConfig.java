@@ -42,7 +42,15 @@ public record DaemonConfig(
     }
 
     /** Where the metrics and status server listens; port 0 picks a free one. */
-    public record Http(@JsonProperty("address") String address, @JsonProperty("port") Integer port) {
+    /**
+     * The HTTP server. {@code run-requests: true} also accepts {@code POST /jobs/NAME/run}, which queues an extra run
+     * of a configured job; off by default, since the server listens on every address unless told otherwise.
+     */
+    public record Http(@JsonProperty("address") String address, @JsonProperty("port") Integer port,
+            @JsonProperty("run-requests") Boolean runRequests) {
+        public boolean acceptsRunRequests() {
+            return Boolean.TRUE.equals(runRequests);
+        }
     }
 
     /** What a run may take from the storage node. */

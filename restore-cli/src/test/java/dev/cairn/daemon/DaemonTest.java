@@ -126,6 +126,83 @@ class DaemonTest {
                 + " --upload-limit 20.0", "forget --keep-daily 7 --keep-weekly 4 --prune --json --upload-limit 20.0");
     }
 
+    static String post(int port, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 20 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void runRequestsQueueOneExtraRunEachAndLeaveTheScheduleAlone() throws Exception {
+        DaemonConfig c = config(base() + """
+                  run-requests: true
+                jobs:
+                  - {name: nightly, type: backup, schedule: "0 2 * * *", sources: [/srv/data]}
+                  - {name: weekly, type: check, schedule: "0 3 * * 0"}
+                """);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Daemon.CommandRunner standIn = runner(new HashMap<>());
+        Daemon.CommandRunner held = (args, env, out, err) -> {
+            if (args[0].equals("backup") && !log.contains("held")) {
+                log.add("held");
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return standIn.run(args, env, out, err);
+        };
+        try (Daemon d = new Daemon(c, Map.of("TZ", "UTC"), Clock.systemUTC(), held,
+                new DaemonLog(System.err, false, Clock.systemUTC()))) {
+            d.start();
+            Object scheduled = ((Map<?, ?>) ((List<?>) d.status().get("jobs")).get(0)).get("next_run");
+            assertThat(post(d.port(), "/jobs/nightly/run")).startsWith("202 ").contains("queued");
+            await(() -> log.contains("held"));
+            // Asked twice more while the first run is under way: one more run, not two.
+            assertThat(post(d.port(), "/jobs/nightly/run")).startsWith("202 ");
+            assertThat(post(d.port(), "/jobs/nightly/run")).startsWith("202 ");
+            assertThat(get(d.port(), "/status")).contains("\"requested\" : [ \"nightly\" ]");
+            release.countDown();
+            await(() -> log.stream().filter(l -> l.startsWith("backup")).count() == 2);
+            await(() -> d.status().get("running") == null);
+            Thread.sleep(300);
+            assertThat(log.stream().filter(l -> l.startsWith("backup"))).hasSize(2);
+            assertThat(log).noneMatch(l -> l.startsWith("check"));
+            Map<?, ?> job = (Map<?, ?>) ((List<?>) d.status().get("jobs")).get(0);
+            assertThat(job.get("next_run")).as("the schedule is untouched").isEqualTo(scheduled);
+            assertThat(((Map<?, ?>) job.get("last_run")).get("status")).isEqualTo("ok");
+
+            assertThat(post(d.port(), "/jobs/nope/run")).startsWith("404 ").contains("no job named 'nope'");
+            assertThat(get(d.port(), "/jobs/nightly/run")).startsWith("405 ");
+            assertThat(post(d.port(), "/jobs/nightly")).startsWith("404 ");
+        }
+    }
+
+    @Test
+    void runRequestsAreRefusedUnlessTheConfigTurnsThemOn() throws Exception {
+        DaemonConfig c = config(base() + """
+                jobs:
+                  - {name: nightly, type: backup, schedule: "0 2 * * *", sources: [/srv/data]}
+                """);
+        try (Daemon d = new Daemon(c, Map.of("TZ", "UTC"), Clock.systemUTC(), runner(new HashMap<>()),
+                new DaemonLog(System.err, false, Clock.systemUTC()))) {
+            d.start();
+            assertThat(post(d.port(), "/jobs/nightly/run")).startsWith("403 ").contains("run-requests: true");
+            Thread.sleep(200);
+            assertThat(log).isEmpty();
+        }
+    }
+
     @Test
     void failedRunsAreRetriedWithBackoffThenReported() throws Exception {
         DaemonConfig c = config(base() + """
