@@ -494,6 +494,7 @@ public final class Daemon implements AutoCloseable {
             code = 503;
             answer = "stopping";
         } else {
+            log.info(name, "run requested over HTTP", Map.of());
             lock.lock();
             try {
                 requested.add(name);
@@ -501,7 +502,6 @@ public final class Daemon implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            log.info(name, "run requested over HTTP", Map.of());
             code = 202;
             answer = "queued";
         }
