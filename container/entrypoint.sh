@@ -16,6 +16,6 @@ case "${CAIRN_CLASS_DATA:-on}" in
   off) ;;
   *) if [ -f /opt/cairn/cairn.jsa ]; then cds=-XX:SharedArchiveFile=/opt/cairn/cairn.jsa; fi ;;
 esac
-exec java -Xms32m -Xlog:disable -Xlog:all=warning:stderr ${CAIRN_JAVA_OPTS:--Xmx1g} -XX:+UseParallelGC -XX:MaxNewSize=64m -XX:FreqInlineSize=60 -Djdk.nio.maxCachedBufferSize=262144 --add-opens java.base/sun.nio.fs=ALL-UNNAMED \
+exec java -Xms32m -Xlog:disable -Xlog:all=warning:stderr ${CAIRN_JAVA_OPTS:--Xmx1g} -XX:+UseParallelGC -XX:+UseAdaptiveSizePolicyWithSystemGC -XX:MaxNewSize=64m -XX:FreqInlineSize=60 -Djdk.nio.maxCachedBufferSize=262144 --add-opens java.base/sun.nio.fs=ALL-UNNAMED \
   -Djava.library.path=/opt/cairn/native:/usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib \
   $cds -cp "/opt/cairn/lib/*" "$main" "$@"

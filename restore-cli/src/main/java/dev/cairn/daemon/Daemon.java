@@ -277,6 +277,9 @@ public final class Daemon implements AutoCloseable {
         Instant end = clock.instant();
         RunResult r = new RunResult(name, start, end, code, attempts, message, summary);
         record(j, r);
+        // The daemon then idles for hours: a full collection lets the heap shrink back to what is live (with the
+        // launchers' -XX:+UseAdaptiveSizePolicyWithSystemGC, Parallel GC resizes on it). README, Performance.
+        System.gc();
         return r;
     }
 
