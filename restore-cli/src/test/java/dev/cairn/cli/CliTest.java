@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,23 @@ class CliTest {
         new Random(5).nextBytes(b);
         Files.write(src.resolve("blob.bin"), b);
         return src;
+    }
+
+    @Test
+    void onlyTheNamedSubcommandIsBuiltButHelpListsThemAll() throws IOException {
+        assertThat(Cairn.subcommandsNamedIn(new String[] {"--repo", "/r", "backup", "/data", "/data"}))
+                .containsExactly(BackupCommand.class);
+        // An option value that is a command's name only adds that command.
+        assertThat(Cairn.subcommandsNamedIn(new String[] {"--repo", "check", "restore", "latest"}))
+                .containsExactly(RestoreCommand.class, CheckCommand.class);
+        assertThat(Cairn.subcommandsNamedIn(new String[] {"--help"})).isEqualTo(RootCommand.SUBCOMMANDS);
+        assertThat(cairn("--help")).isZero();
+        for (String name : List.of("init", "key", "backup", "restore", "snapshots", "ls", "find", "diff", "stats",
+                "cat", "dump", "forget", "prune", "check", "daemon", "catalog", "debug")) {
+            assertThat(out).containsPattern("(?m)^  " + name + " ");
+        }
+        assertThat(cairn("bakup")).isEqualTo(2);
+        assertOneLineError("'bakup'");
     }
 
     @Test
