@@ -46,8 +46,10 @@ echo "== building the image"
 podman build -q -f "$here/container/Dockerfile" --build-arg BUILD_IMAGE="$base" --build-arg BASE_IMAGE="$base" \
   --build-arg MVN_FLAGS=-o -v "$HOME/.m2:/root/.m2" -t localhost/cairn:test "$here" > /dev/null
 # The image's class-data archive is there and its JVM takes cairn's classes from it.
-podman run --rm --network host -e CAIRN_JAVA_OPTS="-Xmx1g -Xlog:class+load=info:stderr" localhost/cairn:test --version 2>&1 \
-  | grep -q 'dev.cairn.cli.Cairn source: shared objects file (top)' || { echo "the image's class-data archive is not used"; exit 1; }
+classes=$(podman run --rm --network host -e CAIRN_JAVA_OPTS="-Xmx1g -Xlog:class+load=info:stderr" localhost/cairn:test \
+  --version 2>&1)
+grep -q 'dev.cairn.cli.Cairn source: shared objects file (top)' <<< "$classes" \
+  || { echo "the image's class-data archive is not used"; grep 'dev.cairn.cli.Cairn ' <<< "$classes"; exit 1; }
 
 echo "== S3 server on the host"
 jar="$work/s3proxy-4.1.0-jar-with-dependencies.jar"
