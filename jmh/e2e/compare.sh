@@ -149,8 +149,10 @@ table() {
       "$(echo "$(first "$r") / $(first "$c")" | bc -l)" "$(echo "$(first "$b") / $(first "$c")" | bc -l)" \
       "$dcell" "$dratio"
   done
+  local daemon_repo=""
+  [ -d "$work/repos/cairn-daemon" ] && daemon_repo="$(du -sm "$work/repos/cairn-daemon" | cut -f1) MiB"
   echo "| repository size | $(du -sm "$work/repos/cairn" | cut -f1) MiB | $(du -sm "$work/repos/restic" | cut -f1) MiB |" \
-       "$(du -sm "$work/repos/borg" | cut -f1) MiB | | | $(du -sm "$work/repos/cairn-daemon" | cut -f1) MiB | |"
+       "$(du -sm "$work/repos/borg" | cut -f1) MiB | | | $daemon_repo | |"
 }
 cell() { set -- $1; printf "%.1f / %.1f / %d" "$1" "$2" "$3"; }
 first() { set -- $1; echo "$1"; }
