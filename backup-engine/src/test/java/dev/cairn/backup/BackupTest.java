@@ -220,12 +220,12 @@ class BackupTest {
         }
 
         @Override
-        public synchronized void put(dev.cairn.store.ObjectName name, byte[] content,
+        public synchronized void put(dev.cairn.store.ObjectName name, byte[] content, int length,
                 dev.cairn.store.Placement placement) throws IOException {
             if (name.type() == ObjectType.DATA && okPuts-- <= 0) {
                 throw new IOException(name + ": No space left on device");
             }
-            inner.put(name, content, placement);
+            inner.put(name, content, length, placement);
         }
     }
 

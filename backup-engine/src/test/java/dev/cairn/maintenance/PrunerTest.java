@@ -221,9 +221,9 @@ class PrunerTest {
         }
 
         @Override
-        public void put(ObjectName name, byte[] content, Placement placement) throws IOException {
+        public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
             write(name);
-            inner.put(name, content, placement);
+            inner.put(name, content, length, placement);
         }
 
         @Override

@@ -44,6 +44,18 @@ public interface BlobStore extends Closeable {
         put(name, content);
     }
 
+    /**
+     * Stores the first {@code length} bytes of {@code content}, as {@link #put(ObjectName, byte[], Placement)}: a
+     * pack assembled in a reused buffer is stored without a copy of it. The caller does not change those bytes
+     * until this returns. The default copies them; stores that can write a prefix override it.
+     */
+    default void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
+        if (length < 0 || length > content.length) {
+            throw new IndexOutOfBoundsException("length " + length + " of a " + content.length + "-byte array");
+        }
+        put(name, length == content.length ? content : java.util.Arrays.copyOf(content, length), placement);
+    }
+
     /** Reads a whole object. @throws NoSuchObjectException if it does not exist */
     byte[] get(ObjectName name) throws IOException;
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * A decorator's starting point: every call goes to the wrapped store. Subclasses override what they change
- * (puts go through {@link #put(ObjectName, byte[], Placement)}, which the two-argument put calls).
+ * (every put goes through {@link #put(ObjectName, byte[], int, Placement)}, which the shorter puts call).
  */
 public abstract class ForwardingBlobStore implements BlobStore {
     protected final BlobStore inner;
@@ -21,8 +21,13 @@ public abstract class ForwardingBlobStore implements BlobStore {
     }
 
     @Override
-    public void put(ObjectName name, byte[] content, Placement placement) throws IOException {
-        inner.put(name, content, placement);
+    public final void put(ObjectName name, byte[] content, Placement placement) throws IOException {
+        put(name, content, content.length, placement);
+    }
+
+    @Override
+    public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
+        inner.put(name, content, length, placement);
     }
 
     @Override

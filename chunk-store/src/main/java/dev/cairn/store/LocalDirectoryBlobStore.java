@@ -63,6 +63,14 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 
     @Override
     public void put(ObjectName name, byte[] content) throws IOException {
+        put(name, content, content.length, Placement.STANDARD);
+    }
+
+    @Override
+    public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
+        if (length < 0 || length > content.length) {
+            throw new IndexOutOfBoundsException("length " + length + " of a " + content.length + "-byte array");
+        }
         Path target = pathOf(name);
         if (Files.exists(target)) {
             throw new ObjectExistsException(name);
@@ -78,8 +86,8 @@ public final class LocalDirectoryBlobStore implements BlobStore {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // In slices: the JDK stages each write through a native buffer of the size written, and keeps
                 // it per thread; a whole pack at a time would pin a pack-sized native buffer to every thread.
-                for (int off = 0; off < content.length; ) {
-                    ByteBuffer buf = ByteBuffer.wrap(content, off, Math.min(WRITE_SLICE, content.length - off));
+                for (int off = 0; off < length; ) {
+                    ByteBuffer buf = ByteBuffer.wrap(content, off, Math.min(WRITE_SLICE, length - off));
                     while (buf.hasRemaining()) {
                         off += ch.write(buf);
                     }

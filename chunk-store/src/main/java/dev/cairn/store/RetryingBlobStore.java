@@ -111,13 +111,18 @@ public final class RetryingBlobStore implements BlobStore {
 
     @Override
     public void put(ObjectName name, byte[] content, Placement placement) throws IOException {
+        put(name, content, content.length, placement);
+    }
+
+    @Override
+    public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
         boolean[] tried = {false};
         retry("storing " + name, () -> {
             try {
-                inner.put(name, content, placement);
+                inner.put(name, content, length, placement);
                 return null;
             } catch (ObjectExistsException exists) {
-                if (tried[0] && Arrays.equals(get(name), content)) {
+                if (tried[0] && holds(get(name), content, length)) {
                     return null; // an earlier attempt stored it; its response was lost
                 }
                 throw exists;
@@ -126,6 +131,10 @@ public final class RetryingBlobStore implements BlobStore {
                 throw e;
             }
         });
+    }
+
+    private static boolean holds(byte[] stored, byte[] content, int length) {
+        return Arrays.equals(stored, 0, stored.length, content, 0, length);
     }
 
     @Override

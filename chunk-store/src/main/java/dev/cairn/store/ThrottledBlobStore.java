@@ -17,8 +17,8 @@ public final class ThrottledBlobStore extends ForwardingBlobStore {
     }
 
     @Override
-    public void put(ObjectName name, byte[] content, Placement placement) throws IOException {
-        uploads.acquire(content.length);
-        inner.put(name, content, placement);
+    public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
+        uploads.acquire(length);
+        inner.put(name, content, length, placement);
     }
 }

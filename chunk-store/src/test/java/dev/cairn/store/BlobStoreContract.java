@@ -56,6 +56,19 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void aPutOfAPrefixStoresOnlyThoseBytes() throws IOException {
+        byte[] buffer = bytes(150_000, 9);
+        store.put(data(9), buffer, 100_000, Placement.BULK);
+        assertThat(store.get(data(9))).isEqualTo(java.util.Arrays.copyOf(buffer, 100_000));
+        assertThat(store.stat(data(9))).contains(new ObjectInfo(data(9), 100_000));
+        assertThatThrownBy(() -> store.put(data(9), buffer, 100_000, Placement.BULK))
+                .isInstanceOf(ObjectExistsException.class);
+        assertThatThrownBy(() -> store.put(data(10), buffer, 150_001, Placement.BULK))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(store.stat(data(10))).isEmpty();
+    }
+
+    @Test
     void emptyObjectsAreObjects() throws IOException {
         ObjectName n = ObjectName.of(ObjectType.LOCK, "0123456789abcdef");
         store.put(n, new byte[0]);

@@ -79,11 +79,11 @@ public class StorePathBenchmark {
             BlobId id = hasher.id(s.buffer(), s.chunkStart(), s.chunkLength());
             pack.add(BlobType.DATA, id, s.buffer(), s.chunkStart(), s.chunkLength());
             if (pack.size() >= PACK) {
-                packed += pack.finish().bytes().length;
+                packed += pack.finish().length();
             }
         }
         if (!pack.isEmpty()) {
-            packed += pack.finish().bytes().length;
+            packed += pack.finish().length();
         }
         return packed;
     }

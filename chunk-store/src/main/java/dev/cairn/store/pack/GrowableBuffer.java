@@ -61,8 +61,4 @@ final class GrowableBuffer {
     void clear() {
         size = 0;
     }
-
-    byte[] toArray() {
-        return Arrays.copyOf(buf, size);
-    }
 }

@@ -136,22 +136,27 @@ public final class PackAssembler implements AutoCloseable {
         }
     }
 
-    /** Finishes and stores {@code w} on the calling thread, then records its entries and recycles the writer. */
+    /**
+     * Finishes and stores {@code w} on the calling thread, straight from the writer's buffer, then recycles the
+     * writer and records the pack's entries.
+     */
     private void storePack(PackWriter w, BlobCodec codec) throws IOException {
         PackWriter.FinishedPack p = w.finish(codec);
-        synchronized (lock) {
-            if (spare.size() < SPARE_WRITERS) {
-                spare.push(w);
-            }
-        }
         try {
             boolean content = !p.blobs().isEmpty() && p.blobs().get(0).type() == BlobType.DATA;
-            store.put(ObjectName.of(ObjectType.DATA, p.id().hex()), p.bytes(),
+            store.put(ObjectName.of(ObjectType.DATA, p.id().hex()), p.buffer(), p.length(),
                     content ? Placement.BULK : Placement.STANDARD);
-            bytesStored.addAndGet(p.bytes().length);
+            bytesStored.addAndGet(p.length());
             packsStored.incrementAndGet();
         } catch (ObjectExistsException same) {
             // Identical bytes are stored already (named by content).
+        } finally {
+            // Only now: the pack's bytes were the writer's buffer.
+            synchronized (lock) {
+                if (spare.size() < SPARE_WRITERS) {
+                    spare.push(w);
+                }
+            }
         }
         List<IndexEntry> due = null;
         synchronized (lock) {

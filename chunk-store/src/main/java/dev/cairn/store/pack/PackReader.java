@@ -20,13 +20,19 @@ public final class PackReader {
 
     /** Parses the header of a whole pack in memory. */
     public static List<PackedBlob> parse(byte[] pack, BlobCodec codec, String what) throws CorruptObjectException {
-        if (pack.length < 4) {
-            throw new CorruptObjectException(what, "only " + pack.length + " bytes");
+        return parse(pack, pack.length, codec, what);
+    }
+
+    /** Parses the header of a pack held in the first {@code length} bytes of {@code pack}. */
+    public static List<PackedBlob> parse(byte[] pack, int length, BlobCodec codec, String what)
+            throws CorruptObjectException {
+        if (length < 4) {
+            throw new CorruptObjectException(what, "only " + length + " bytes");
         }
-        int headerLen = getInt(pack, pack.length - 4);
-        long headerStart = (long) pack.length - 4 - headerLen;
+        int headerLen = getInt(pack, length - 4);
+        long headerStart = (long) length - 4 - headerLen;
         if (headerLen <= 0 || headerStart < 0) {
-            throw new CorruptObjectException(what, "header length " + headerLen + " does not fit in " + pack.length
+            throw new CorruptObjectException(what, "header length " + headerLen + " does not fit in " + length
                     + " bytes (truncated?)");
         }
         return decodeHeader(codec.open(BlobKind.PACK_HEADER, null, pack, (int) headerStart, headerLen, what + " header"),

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Builds one pack in memory: sealed blobs appended back to back, then on {@link #finish} the sealed header and
  * its length. Every finished pack is parsed back and each blob authenticated before it is returned, so a pack
- * that leaves the writer is known to be readable. Not thread-safe; reusable after {@code finish}.
+ * that leaves the writer is known to be readable. Not thread-safe; reusable after {@code finish}, and a finished
+ * pack's bytes stay in the writer's buffer (no copy) until the writer is used again.
  *
  * <p>Layout (version 1): {@code blob* || sealed header || header length (u32, big-endian)}; the header's
  * plaintext is {@code version (u8) || count (u32) || (type u8, length u32, raw length u32, id[32])*}, and each
@@ -86,7 +87,8 @@ public final class PackWriter {
     }
 
     /**
-     * Appends the header, checks the whole pack by parsing it back, and returns it; the writer is then empty.
+     * Appends the header, checks the whole pack by parsing it back, and returns it; the writer is then empty, and
+     * the pack's bytes are valid until its next {@code add}.
      *
      * @throws IllegalStateException if the pack does not read back as written (a bug or failing memory, never
      *     stored)
@@ -118,10 +120,11 @@ public final class PackWriter {
                 reserve(codec.maxSealedLength(header.length)), buf.size());
         buf.advance(sealedLen);
         buf.putInt(sealedLen);
-        byte[] bytes = buf.toArray();
+        byte[] bytes = buf.array();
+        int length = buf.size();
         List<PackedBlob> written = List.copyOf(blobs);
         try {
-            List<PackedBlob> parsed = PackReader.parse(bytes, codec, "new pack");
+            List<PackedBlob> parsed = PackReader.parse(bytes, length, codec, "new pack");
             if (!parsed.equals(written)) {
                 throw new IllegalStateException("new pack's header does not list the blobs written");
             }
@@ -135,7 +138,7 @@ public final class PackWriter {
         buf.clear();
         blobs.clear();
         rawBytes = 0;
-        return new FinishedPack(BlobId.of(sha256(bytes)), bytes, written, raw);
+        return new FinishedPack(BlobId.of(sha256(bytes, length)), bytes, length, written, raw);
     }
 
     private byte[] reserve(int n) {
@@ -151,14 +154,27 @@ public final class PackWriter {
     }
 
     static byte[] sha256(byte[] bytes) {
+        return sha256(bytes, bytes.length);
+    }
+
+    static byte[] sha256(byte[] bytes, int length) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(bytes, 0, length);
+            return d.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** A complete pack: its id (SHA-256 of the bytes), the bytes, and what it holds. */
-    public record FinishedPack(BlobId id, byte[] bytes, List<PackedBlob> blobs, long rawBytes) {
+    /**
+     * A complete pack: its id (SHA-256 of the bytes), the bytes (the first {@code length} of {@code buffer}, the
+     * writer's own, valid until the writer is used again), and what it holds.
+     */
+    public record FinishedPack(BlobId id, byte[] buffer, int length, List<PackedBlob> blobs, long rawBytes) {
+        /** A copy of the pack's bytes, for a caller that keeps them past the writer's next use. */
+        public byte[] bytes() {
+            return java.util.Arrays.copyOf(buffer, length);
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.cairn.store.ObjectName;
 import dev.cairn.store.ObjectType;
 import dev.cairn.store.Placement;
 import dev.cairn.store.TransientStoreException;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -140,16 +141,24 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void put(ObjectName name, byte[] content, Placement placement) throws IOException {
+        put(name, content, content.length, placement);
+    }
+
+    @Override
+    public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
+        if (length < 0 || length > content.length) {
+            throw new IndexOutOfBoundsException("length " + length + " of a " + content.length + "-byte array");
+        }
         String storageClass = placement == Placement.BULK ? settings.storageClass() : null;
         if (!conditionalPuts && stat(name).isPresent()) {
             throw new ObjectExistsException(name);
         }
-        if (content.length > 2L * settings.partSize()) {
-            multipart(name, content, storageClass);
+        if (length > 2L * settings.partSize()) {
+            multipart(name, content, length, storageClass);
             return;
         }
         PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(settings.bucket()).key(key(name))
-                .contentLength((long) content.length).contentMD5(md5Base64(content, 0, content.length));
+                .contentLength((long) length).contentMD5(md5Base64(content, 0, length));
         if (storageClass != null) {
             req.storageClass(storageClass);
         }
@@ -158,15 +167,15 @@ public final class S3BlobStore implements BlobStore {
         }
         try {
             count(Request.PUT);
-            s3.putObject(req.build(), RequestBody.fromBytes(content));
-            bytesUp.addAndGet(content.length);
+            s3.putObject(req.build(), body(content, 0, length));
+            bytesUp.addAndGet(length);
         } catch (S3Exception e) {
             if (e.statusCode() == 412) {
                 throw new ObjectExistsException(name);
             }
             if (conditionalPuts && unsupportedCondition(e)) {
                 conditionalPuts = false;
-                put(name, content, placement);
+                put(name, content, length, placement);
                 return;
             }
             throw translate("storing " + name, name, e);
@@ -181,7 +190,13 @@ public final class S3BlobStore implements BlobStore {
         return e.statusCode() == 501 || "NotImplemented".equals(code);
     }
 
-    private void multipart(ObjectName name, byte[] content, String storageClass) throws IOException {
+    /** A request body over a slice of {@code content}, read in place (each attempt opens a new stream). */
+    private static RequestBody body(byte[] content, int off, int len) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, off, len), len,
+                "application/octet-stream");
+    }
+
+    private void multipart(ObjectName name, byte[] content, int length, String storageClass) throws IOException {
         String key = key(name);
         String upload;
         try {
@@ -199,13 +214,13 @@ public final class S3BlobStore implements BlobStore {
         try {
             List<CompletedPart> parts = new ArrayList<>();
             int part = 1;
-            for (int off = 0; off < content.length; off += settings.partSize(), part++) {
-                int len = Math.min(settings.partSize(), content.length - off);
+            for (int off = 0; off < length; off += settings.partSize(), part++) {
+                int len = Math.min(settings.partSize(), length - off);
                 count(Request.PART);
                 var resp = s3.uploadPart(software.amazon.awssdk.services.s3.model.UploadPartRequest.builder()
                         .bucket(settings.bucket()).key(key).uploadId(upload).partNumber(part)
                         .contentLength((long) len).contentMD5(md5Base64(content, off, len)).build(),
-                        RequestBody.fromBytes(java.util.Arrays.copyOfRange(content, off, off + len)));
+                        body(content, off, len));
                 bytesUp.addAndGet(len);
                 parts.add(CompletedPart.builder().partNumber(part).eTag(resp.eTag()).build());
             }

@@ -68,6 +68,36 @@ class PackWriterTest {
     }
 
     @Test
+    void aFinishedPackIsTheWritersBufferUntilItsNextUse() throws IOException {
+        BlobStore store = LocalDirectoryBlobStore.at(dir);
+        ChunkIdHasher h = KEY.newIdHasher();
+        try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT)) {
+            PackWriter w = PackWriter.forTarget(codec, 64 * 1024, 1000);
+            List<PackWriter.FinishedPack> stored = new java.util.ArrayList<>();
+            for (int pack = 0; pack < 3; pack++) {
+                for (int i = 0; i < 20; i++) {
+                    byte[] b = blob(pack * 100 + i, 3000 + i);
+                    w.add(BlobType.DATA, h.id(b, 0, b.length), b, 0, b.length);
+                }
+                PackWriter.FinishedPack p = w.finish();
+                assertThat(p.buffer().length).isGreaterThanOrEqualTo(p.length());
+                byte[] copy = p.bytes();
+                assertThat(copy).hasSize(p.length());
+                assertThat(BlobId.of(PackWriter.sha256(copy))).isEqualTo(p.id());
+                // Stored straight from the buffer: the object is the pack, not the buffer.
+                ObjectName name = ObjectName.of(ObjectType.DATA, p.id().hex());
+                store.put(name, p.buffer(), p.length(), dev.cairn.store.Placement.BULK);
+                assertThat(store.get(name)).isEqualTo(copy);
+                assertThat(PackReader.readHeader(store, store.stat(name).orElseThrow(), codec)).isEqualTo(p.blobs());
+                stored.add(p);
+            }
+            // One buffer, reused: each pack is valid only until the writer's next use.
+            assertThat(stored.get(1).buffer()).isSameAs(stored.get(2).buffer());
+            assertThat(stored).extracting(PackWriter.FinishedPack::id).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void largeHeadersTakeASecondRead() throws IOException {
         BlobStore store = LocalDirectoryBlobStore.at(dir);
         ChunkIdHasher h = KEY.newIdHasher();

@@ -64,6 +64,17 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void aPrefixGoesUpInPartsWithoutTheRestOfTheBuffer() throws IOException {
+        byte[] buffer = new byte[(12 << 20)];
+        new Random(5).nextBytes(buffer);
+        int length = (10 << 20) + 777;
+        ObjectName n = ObjectName.of(ObjectType.DATA, "cd".repeat(32));
+        store.put(n, buffer, length, Placement.BULK);
+        assertThat(((S3BlobStore) store).requestCounts().get(S3BlobStore.Request.PART)).isEqualTo(3);
+        assertThat(store.get(n)).isEqualTo(java.util.Arrays.copyOf(buffer, length));
+    }
+
+    @Test
     void objectsLiveUnderThePrefix() throws Exception {
         store.put(ObjectName.CONFIG, new byte[] {1});
         BlobStore other = S3BlobStore.open(server.settings("cairn-test-" + stores, "repos/two"));
