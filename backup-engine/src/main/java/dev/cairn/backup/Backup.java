@@ -26,6 +26,7 @@ import dev.cairn.store.repo.Repository;
 import dev.cairn.store.repo.RepositoryLock;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -43,12 +44,15 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,9 +64,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The calling thread walks the sources depth first, one {@code lstat} per entry, entries in name order, in
  * step with the parent snapshot's trees (read from the catalog's tree cache): an unchanged file reuses its chunk
  * list without being opened. Files to read go to {@code threads} workers, at most a few per worker in flight,
- * which read, chunk, id, deduplicate, compress, encrypt and pack them. A directory's tree is built and stored
- * when its last child is done. Memory is bounded by the number of workers and the pack size, whatever the
- * number of files or the size of the repository.
+ * which read and chunk them; each chunk is copied into one of a few reused slots and handed to {@code threads}
+ * sealers, which id, deduplicate, compress, encrypt and pack it, so one large file keeps every core busy. A
+ * directory's tree is built and stored when its last child is done. Memory is bounded by the number of workers,
+ * the chunk slots and the pack size, whatever the number of files or the size of the repository.
  *
  * <p>Commit order: packs, then the index files that cover them, then the snapshot. A shared lock is held (and
  * refreshed) throughout. A run that dies leaves only packs and index files; the next run finds packs that no
@@ -70,6 +75,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Backup {
     private static final int IN_FLIGHT_PER_THREAD = 4;
+    /** Chunk slots per thread: chunks read and waiting for, or being sealed by, a sealer. */
+    private static final int CHUNK_SLOTS_PER_THREAD = 2;
 
     private final Repository repo;
     private final Catalog catalog;
@@ -95,6 +102,8 @@ public final class Backup {
     private ThreadLocal<MetadataReader> scanReaders;
     private BlobSaver saver;
     private ExecutorService workers;
+    private ExecutorService sealers;
+    private BlockingQueue<byte[]> chunkSlots;
     private ForkJoinPool scanners;
     private Semaphore inFlight;
     private FastCdc chunker;
@@ -154,6 +163,16 @@ public final class Backup {
                 return t;
             });
             inFlight = new Semaphore(options.threads() * IN_FLIGHT_PER_THREAD);
+            sealers = Executors.newFixedThreadPool(options.threads(), r -> {
+                Thread t = new Thread(r, "cairn-backup-sealer");
+                t.setDaemon(true);
+                return t;
+            });
+            int slots = options.threads() * CHUNK_SLOTS_PER_THREAD;
+            chunkSlots = new ArrayBlockingQueue<>(slots);
+            for (int i = 0; i < slots; i++) {
+                chunkSlots.add(new byte[0]); // each grows to the chunks it carries, at most the maximum chunk size
+            }
             // Directories are scanned in parallel; LIFO order keeps the walk depth first, so pending
             // directories stay bounded by depth times fan-out rather than growing with the tree.
             scanners = new ForkJoinPool(options.scanThreads(), pool -> {
@@ -194,10 +213,12 @@ public final class Backup {
             } finally {
                 scanners.shutdownNow();
                 workers.shutdownNow();
+                sealers.shutdownNow();
                 // After a failure or an interrupt, tasks may still be running: they use the catalog, which the
                 // caller closes when this returns (a native RocksDB handle), so wait for them to end first.
                 awaitQuietly(scanners);
                 awaitQuietly(workers);
+                awaitQuietly(sealers);
                 reader.close();
                 for (MetadataReader r : readers) {
                     r.close();
@@ -266,12 +287,12 @@ public final class Backup {
             // Interruptible, unlike join(): a daemon stopping on SIGTERM interrupts the run, which then unwinds
             // (workers stopped, lock released) and leaves the repository as a killed run would: valid.
             all.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             failure.compareAndSet(null, e.getCause());
         } catch (InterruptedException e) {
             // The interrupt becomes this failure; the flag stays clear so that releasing the lock (a request to the
             // store) is not refused on the way out.
-            failure.compareAndSet(null, new java.io.InterruptedIOException("backup interrupted"));
+            failure.compareAndSet(null, new InterruptedIOException("backup interrupted"));
         }
         Throwable f = failure.get();
         if (f != null) {
@@ -458,11 +479,11 @@ public final class Backup {
         if (node.size() <= smallFileLimit) {
             return readSmallFile(path, node, parent, hasher);
         }
-        return readChunked(path, node, parent, hasher);
+        return readChunked(path, node, parent);
     }
 
-    private Node readChunked(Path path, Node node, Node parent, ChunkIdHasher hasher) throws IOException {
-        List<BlobId> content = new ArrayList<>();
+    private Node readChunked(Path path, Node node, Node parent) throws IOException {
+        List<CompletableFuture<BlobId>> content = new ArrayList<>();
         long read = 0;
         // A channel reads through a per-thread direct buffer the JDK keeps, where a FileInputStream would
         // allocate and free a native buffer on every read.
@@ -474,7 +495,7 @@ public final class Backup {
         }
         try (ch; InputStream in = Channels.newInputStream(ch)) {
             FastCdc.Stream s = chunker.stream(in, chunkBuffers.get());
-            while (true) {
+            while (failure.get() == null) {
                 boolean more;
                 try {
                     more = s.next();
@@ -487,14 +508,75 @@ public final class Backup {
                 if (readLimit != null) {
                     readLimit.acquire(s.chunkLength());
                 }
-                BlobId id = hasher.id(s.buffer(), s.chunkStart(), s.chunkLength());
-                // Failures to store are the repository's: they propagate and fail the run.
-                saver.save(BlobType.DATA, id, s.buffer(), s.chunkStart(), s.chunkLength());
-                content.add(id);
+                content.add(seal(s.buffer(), s.chunkStart(), s.chunkLength()));
                 read += s.chunkLength();
             }
         }
-        return finishFile(path, node, parent, content, read);
+        if (failure.get() != null) {
+            throw new InterruptedIOException("backup stopped by an earlier failure");
+        }
+        List<BlobId> ids = new ArrayList<>(content.size());
+        for (CompletableFuture<BlobId> c : content) {
+            ids.add(sealed(c));
+        }
+        return finishFile(path, node, parent, ids, read);
+    }
+
+    /**
+     * Hands one chunk to a sealer: copied into a free chunk slot (waiting for one when every slot is taken, which
+     * bounds memory and holds the reader to the sealers' pace), then id'd and stored there. Failures to store are
+     * the repository's: they fail the run.
+     */
+    private CompletableFuture<BlobId> seal(byte[] src, int off, int len) throws IOException {
+        byte[] slot;
+        try {
+            slot = chunkSlots.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+        byte[] buf = slot.length >= len ? slot : new byte[Math.max(len, Math.min(2 * slot.length,
+                chunker.params().maxSize()))];
+        System.arraycopy(src, off, buf, 0, len);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    BlobId id = hashers.get().id(buf, 0, len);
+                    saver.save(BlobType.DATA, id, buf, 0, len);
+                    return id;
+                } catch (IOException e) {
+                    failure.compareAndSet(null, e);
+                    throw new UncheckedIOException(e);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    throw e;
+                } finally {
+                    chunkSlots.add(buf);
+                }
+            }, sealers);
+        } catch (RejectedExecutionException e) {
+            chunkSlots.add(buf);
+            throw new InterruptedIOException("backup stopped");
+        }
+    }
+
+    /** The id of a chunk handed to a sealer, once it is stored; rethrows what storing it failed with. */
+    private static BlobId sealed(CompletableFuture<BlobId> chunk) throws IOException {
+        try {
+            return chunk.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        }
     }
 
     /**
@@ -526,7 +608,7 @@ public final class Backup {
         }
         if (read > smallFileLimit) {
             // It grew past one chunk since the scan saw it: take the chunked path.
-            return readChunked(path, node, parent, hasher);
+            return readChunked(path, node, parent);
         }
         List<BlobId> content = List.of();
         if (read > 0) {

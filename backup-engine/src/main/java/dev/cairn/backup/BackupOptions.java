@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * What to back up and how. {@code time} and {@code host} default to now and this machine's name; {@code parent}
  * (an id or prefix) overrides the automatic choice of the latest snapshot with the same host and paths;
- * {@code force} rereads every file; {@code threads} is the number of threads that chunk, compress and encrypt
- * large files (default: the processors, at least 2), and sets {@link #scanThreads()}, the threads that list
- * directories, {@code lstat} entries and read small files whole.
+ * {@code force} rereads every file; {@code threads} (default: the processors, at least 2) is the number of threads
+ * that read and chunk large files and, as many again, of the sealers that id, compress, encrypt and pack their
+ * chunks; it also sets {@link #scanThreads()}, the threads that list directories, {@code lstat} entries and read
+ * small files whole.
  */
 public record BackupOptions(List<Path> sources, List<String> tags, String host, Instant time, String parent,
         boolean force, Excludes excludes, int threads, long readBytesPerSecond) {
@@ -41,7 +42,8 @@ public record BackupOptions(List<Path> sources, List<String> tags, String host, 
     /**
      * Threads that walk the tree: eight per {@code threads}, between 4 and 64. Listing, {@code lstat} and reading
      * small files mostly wait on storage (a cold read of a small file is one I/O), so the scan keeps many reads in
-     * flight; the CPU-bound work on large files stays on {@code threads} workers, each holding a chunk buffer.
+     * flight; the CPU-bound work on large files stays on {@code threads} readers, each holding a chunk buffer, and
+     * {@code threads} sealers.
      */
     public int scanThreads() {
         return Math.max(4, Math.min(64, 8 * threads));

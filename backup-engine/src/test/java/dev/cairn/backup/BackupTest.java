@@ -282,4 +282,57 @@ class BackupTest {
             assertThat(x.nodes().get(0).content()).isEqualTo(y.nodes().get(0).content());
         }
     }
+
+    @Test
+    void aLargeFileIsSealedInParallelWithItsChunksInOrderAndEachStoredOnce() throws IOException {
+        // Runs of a repeated block: many identical chunks reach the sealers at once, from one file.
+        Path one = tmp.resolve("one");
+        Files.createDirectories(one);
+        byte[] block = new byte[40_000];
+        new Random(7).nextBytes(block);
+        byte[] noise = new byte[3_000_000];
+        new Random(8).nextBytes(noise);
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 30; i++) {
+            file.write(noise, i * 100_000, 100_000);
+            for (int r = 0; r < 5; r++) {
+                file.write(block);
+            }
+        }
+        Files.write(one.resolve("disk.img"), file.toByteArray());
+        List<Integer> first = null;
+        for (int threads : List.of(1, 4)) {
+            Path catalogDir = tmp.resolve("catalog-" + threads);
+            Repository r = Repository.init(LocalDirectoryBlobStore.at(tmp.resolve("repo-" + threads)),
+                    Repository.InitOptions.defaults().withKdfCost(1 << 10)
+                            .withChunker(ChunkerParams.of(4096, 16384, 65536, 1)).withPackSize(64 * 1024),
+                    "pw".toCharArray(), Clock.systemUTC());
+            try (Catalog c = Catalog.open(catalogDir, r.config().id())) {
+                BackupResult res = Backup.run(r, c, BackupOptions.of(List.of(one)).withThreads(threads),
+                        BackupProgress.NONE);
+                assertThat(res.warnings()).isEmpty();
+                try (MetadataReader reader = new MetadataReader(r, c)) {
+                    Node n = reader.tree(reader.tree(reader.resolve(res.snapshotId()).snapshot().tree())
+                            .find(FileName.of("one")).subtree()).find(FileName.of("disk.img"));
+                    assertThat(content(reader, n)).isEqualTo(file.toByteArray());
+                    assertThat(n.content().size()).isGreaterThan(100);
+                    assertThat(new java.util.HashSet<>(n.content())).as("the block repeats").hasSizeLessThan(
+                            n.content().size());
+                    assertThat(res.summary().dataBlobs()).as("each distinct chunk stored once")
+                            .isEqualTo(new java.util.HashSet<>(n.content()).size());
+                    // Ids are keyed per repository: compare where the chunks repeat, which must not depend on threads.
+                    List<Integer> shape = new java.util.ArrayList<>();
+                    for (BlobId id : n.content()) {
+                        shape.add(n.content().indexOf(id));
+                    }
+                    if (first == null) {
+                        first = shape;
+                    } else {
+                        assertThat(shape).as("the same chunk list, whatever the threads").isEqualTo(first);
+                    }
+                }
+                assertThat(Checker.checkStructure(r).problems()).isEmpty();
+            }
+        }
+    }
 }

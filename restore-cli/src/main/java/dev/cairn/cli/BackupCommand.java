@@ -63,8 +63,9 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = {"-x", "--one-file-system"}, description = "Do not descend into other filesystems.")
     boolean oneFileSystem;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads chunking, compressing and encrypting large"
-            + " files (default: the processors, at least 2); eight times as many walk the tree and read small files.")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads reading and chunking large files, and"
+            + " as many compressing and encrypting their chunks (default: the processors, at least 2); eight times as"
+            + " many walk the tree and read small files.")
     Integer threads;
 
     @Option(names = "--read-limit", paramLabel = "MB/s", description = "Read the sources at most this fast"
