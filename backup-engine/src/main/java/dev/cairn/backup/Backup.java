@@ -175,9 +175,11 @@ public final class Backup {
             }
             // Directories are scanned in parallel; LIFO order keeps the walk depth first, so pending
             // directories stay bounded by depth times fan-out rather than growing with the tree.
+            java.util.concurrent.atomic.AtomicInteger scanThreadNumber = new java.util.concurrent.atomic.AtomicInteger();
             scanners = new ForkJoinPool(options.scanThreads(), pool -> {
                 ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                t.setName("cairn-scan-" + t.getPoolIndex());
+                // Numbered here: the pool index is assigned only once the thread runs.
+                t.setName("cairn-scan-" + scanThreadNumber.getAndIncrement());
                 t.setDaemon(true);
                 return t;
             }, null, false);

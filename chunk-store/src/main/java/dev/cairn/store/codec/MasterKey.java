@@ -100,6 +100,11 @@ public final class MasterKey {
     /**
      * Unwraps key material sealed by {@link #wrap}; empty when the passphrase does not open it.
      *
+     * <p>A key once opened in this process is remembered, by the wrapped bytes, the KDF parameters and the
+     * passphrase together: the daemon opens the same repository for every run (the backup, then the size listing),
+     * and each scrypt derivation costs a tenth of a second or more of CPU. The process holds the passphrase and,
+     * while a repository is open, this key anyway; a passphrase that fails is never remembered.
+     *
      * @throws CorruptObjectException if the wrapped bytes are too short to be a key
      */
     public static java.util.Optional<MasterKey> unwrap(byte[] wrapped, char[] passphrase, KdfParams kdf, String what)
@@ -107,6 +112,52 @@ public final class MasterKey {
         if (wrapped.length < NONCE + TAG + KEY_LENGTH) {
             throw new CorruptObjectException(what, "wrapped key of " + wrapped.length + " bytes");
         }
+        String opened = openedKey(wrapped, passphrase, kdf);
+        synchronized (OPENED) {
+            MasterKey known = OPENED.get(opened);
+            if (known != null) {
+                return java.util.Optional.of(known);
+            }
+        }
+        java.util.Optional<MasterKey> key = unwrapWithScrypt(wrapped, passphrase, kdf, what);
+        if (key.isPresent()) {
+            synchronized (OPENED) {
+                OPENED.put(opened, key.get());
+            }
+        }
+        return key;
+    }
+
+    /** Keys opened in this process (a few repositories at most), by {@link #openedKey}. */
+    private static final java.util.Map<String, MasterKey> OPENED = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, MasterKey> eldest) {
+            return size() > 16;
+        }
+    };
+
+    /** SHA-256 of everything an unwrap depends on: the wrapped bytes, the KDF parameters and the passphrase. */
+    private static String openedKey(byte[] wrapped, char[] passphrase, KdfParams kdf) {
+        byte[] pass = new String(passphrase).getBytes(StandardCharsets.UTF_8);
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(WRAP_AAD);
+            d.update(java.nio.ByteBuffer.allocate(16).putInt(kdf.n()).putInt(kdf.r()).putInt(kdf.p())
+                    .putInt(kdf.salt().length).array());
+            d.update(kdf.salt());
+            d.update(java.nio.ByteBuffer.allocate(4).putInt(wrapped.length).array());
+            d.update(wrapped);
+            d.update(pass);
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Arrays.fill(pass, (byte) 0);
+        }
+    }
+
+    private static java.util.Optional<MasterKey> unwrapWithScrypt(byte[] wrapped, char[] passphrase, KdfParams kdf,
+            String what) throws CorruptObjectException {
         byte[] wrapKey = kdf.derive(passphrase);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
