@@ -55,6 +55,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -175,7 +176,7 @@ public final class Backup {
             }
             // Directories are scanned in parallel; LIFO order keeps the walk depth first, so pending
             // directories stay bounded by depth times fan-out rather than growing with the tree.
-            java.util.concurrent.atomic.AtomicInteger scanThreadNumber = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger scanThreadNumber = new AtomicInteger();
             scanners = new ForkJoinPool(options.scanThreads(), pool -> {
                 ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
                 // Numbered here: the pool index is assigned only once the thread runs.
