@@ -213,7 +213,7 @@ public final class BlobCodec implements AutoCloseable {
         if (len < NONCE + TAG + 1) {
             throw new CorruptObjectException(what, "only " + len + " bytes");
         }
-        if (len >= CipherWarmUp.SIZE * 8) {
+        if (len >= CipherWarmUp.BULK) {
             // Bulk decryption is starting (a restore, or packs being verified): get the JIT going.
             CipherWarmUp.start();
         }

@@ -8,14 +8,20 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Gets the JIT to compile the JDK's AES-GCM decryption path early. That path is compiled only after about
- * 5,000 calls with inputs of several KiB; with one call per blob it stays interpreted (about 50 MB/s instead
- * of 2 GB/s) for several seconds of a restore or of pack verification (see {@code CodecBenchmark.decrypt}).
- * When a codec first opens a large blob, a daemon thread makes those calls on a throwaway key; compiled code is shared by every thread,
- * so real work speeds up as soon as it finishes. Runs once per JVM; nothing waits for it.
+ * 5,000 calls; with one call per blob it stays interpreted (about 50 MB/s instead of 2 GB/s) for several seconds
+ * of a restore or of pack verification (see {@code CodecBenchmark.decrypt}). When a codec first opens a blob of
+ * {@link #BULK} bytes or more, a daemon thread makes those calls on a throwaway key; compiled code is shared by every
+ * thread, so real work speeds up as soon as it finishes. Runs once per JVM; nothing waits for it.
+ *
+ * <p>The calls are of 1 KiB: the count is what gets the path compiled. With 8 KiB calls the warm-up itself spent
+ * 0.6-1.0 s of CPU in a restore of the kernel tree, and the restore 2.6-5.1% of its samples in the JDK's Java GHASH
+ * ({@code GHASH.blockMult}); with 1 KiB, 0.1-0.3 s and 0.5-2.2% (five alternating restores each, perf).
  */
 final class CipherWarmUp {
     static final int ROUNDS = 6_000;
-    static final int SIZE = 8 * 1024;
+    static final int SIZE = 1024;
+    /** Blobs at least this large start the warm-up: bulk decryption is under way. */
+    static final int BULK = 64 * 1024;
     private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
