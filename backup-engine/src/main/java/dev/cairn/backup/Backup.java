@@ -197,7 +197,7 @@ public final class Backup {
                     roots.add(entry(source, names.get(i), parentNode, -1));
                 }
                 List<Node> rootNodes = await(roots);
-                BlobId rootTree = saveTree(new Tree(rootNodes));
+                BlobId rootTree = saveTree(new Tree(rootNodes), parent == null ? null : parent.snapshot().tree());
                 saver.flush();
                 BackupSummary summary = new BackupSummary(filesNew.sum(), filesChanged.sum(), filesUnmodified.sum(),
                         dirsNew.sum(), dirsChanged.sum(), dirsUnmodified.sum(), saver.dataBlobs.get(),
@@ -420,7 +420,8 @@ public final class Backup {
     }
 
     private Node finishDirectory(Node node, Node parent, List<Node> children) throws IOException {
-        BlobId tree = saveTree(new Tree(children));
+        BlobId tree = saveTree(new Tree(children),
+                parent != null && parent.type() == NodeType.DIRECTORY ? parent.subtree() : null);
         if (parent == null || parent.type() != NodeType.DIRECTORY) {
             dirsNew.increment();
         } else if (tree.equals(parent.subtree())) {
@@ -487,6 +488,8 @@ public final class Backup {
 
     private Node readChunked(Path path, Node node, Node parent) throws IOException {
         List<CompletableFuture<BlobId>> content = new ArrayList<>();
+        Set<BlobId> parentChunks = parent == null || parent.content() == null || parent.content().isEmpty() ? Set.of()
+                : new HashSet<>(parent.content());
         long read = 0;
         // A channel reads through a per-thread direct buffer the JDK keeps, where a FileInputStream would
         // allocate and free a native buffer on every read.
@@ -511,7 +514,7 @@ public final class Backup {
                 if (readLimit != null) {
                     readLimit.acquire(s.chunkLength());
                 }
-                content.add(seal(s.buffer(), s.chunkStart(), s.chunkLength()));
+                content.add(seal(s.buffer(), s.chunkStart(), s.chunkLength(), parentChunks));
                 read += s.chunkLength();
             }
         }
@@ -530,7 +533,8 @@ public final class Backup {
      * bounds memory and holds the reader to the sealers' pace), then id'd and stored there. Failures to store are
      * the repository's: they fail the run.
      */
-    private CompletableFuture<BlobId> seal(byte[] src, int off, int len) throws IOException {
+    private CompletableFuture<BlobId> seal(byte[] src, int off, int len, Set<BlobId> parentChunks)
+            throws IOException {
         byte[] slot;
         try {
             slot = chunkSlots.take();
@@ -545,7 +549,9 @@ public final class Backup {
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     BlobId id = hashers.get().id(buf, 0, len);
-                    saver.save(BlobType.DATA, id, buf, 0, len);
+                    if (!parentChunks.contains(id)) {
+                        saver.save(BlobType.DATA, id, buf, 0, len);
+                    }
                     return id;
                 } catch (IOException e) {
                     failure.compareAndSet(null, e);
@@ -616,10 +622,22 @@ public final class Backup {
         List<BlobId> content = List.of();
         if (read > 0) {
             BlobId id = hasher.id(buf, 0, read);
-            saver.save(BlobType.DATA, id, buf, 0, read);
+            if (!inParent(parent, id)) {
+                saver.save(BlobType.DATA, id, buf, 0, read);
+            }
             content = List.of(id);
         }
         return finishFile(path, node, parent, content, read);
+    }
+
+    /**
+     * Whether {@code id} is the parent snapshot's single chunk of this file. Such a blob needs no lookup: the parent
+     * is a committed snapshot, and prune never removes what a kept snapshot uses (the shared lock keeps prune out for
+     * the whole run). An unchanged file's chunks and an unchanged directory's tree are taken the same way.
+     */
+    private static boolean inParent(Node parent, BlobId id) {
+        return parent != null && parent.content() != null && parent.content().size() == 1
+                && parent.content().get(0).equals(id);
     }
 
     private Node finishFile(Path path, Node node, Node parent, List<BlobId> content, long read) {
@@ -650,9 +668,13 @@ public final class Backup {
         return null;
     }
 
-    private BlobId saveTree(Tree tree) throws IOException {
+    /** Stores a tree unless it is {@code parentTree}, the same directory's tree in the parent snapshot. */
+    private BlobId saveTree(Tree tree, BlobId parentTree) throws IOException {
         byte[] bytes = MetadataCodec.encodeTree(tree);
         BlobId id = hashers.get().id(bytes, 0, bytes.length);
+        if (id.equals(parentTree)) {
+            return id; // stored: see inParent
+        }
         if (saver.save(BlobType.TREE, id, bytes, 0, bytes.length)) {
             catalog.cacheTree(id, bytes);
         }

@@ -335,4 +335,33 @@ class BackupTest {
             }
         }
     }
+
+    @Test
+    void filesReadAgainWithTheSameContentAddNothingAndEditsAreStored() throws IOException {
+        BackupResult first = backup();
+        // New mtimes, same contents (a re-extracted tree): every file is read again, nothing new is stored.
+        java.nio.file.attribute.FileTime later = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 60_000);
+        for (String f : List.of("big.bin", "a/hello.txt", "a/b/deep.txt", "a/b/copy.bin")) {
+            Files.setLastModifiedTime(src.resolve(f), later);
+        }
+        BackupResult touched = backup();
+        assertThat(touched.summary().filesChanged()).isEqualTo(4);
+        assertThat(touched.summary().bytesRead()).isEqualTo(first.summary().bytesRead());
+        assertThat(touched.summary().dataBlobs()).isZero();
+        // One byte changed in the middle of the large file and in the small one, sizes unchanged: stored.
+        byte[] big = Files.readAllBytes(src.resolve("big.bin"));
+        big[150_000] ^= 1;
+        Files.write(src.resolve("big.bin"), big);
+        Files.writeString(src.resolve("a/hello.txt"), "hellO\n");
+        BackupResult edited = backup();
+        assertThat(edited.summary().dataBlobs()).isGreaterThanOrEqualTo(2);
+        assertThat(Checker.checkStructure(repo).problems()).isEmpty();
+        try (MetadataReader r = reader()) {
+            assertThat(content(r, lookup(r, edited.snapshotId(), "big.bin"))).isEqualTo(big);
+            assertThat(content(r, lookup(r, edited.snapshotId(), "a/hello.txt"))).asString().isEqualTo("hellO\n");
+            assertThat(content(r, lookup(r, touched.snapshotId(), "a/b/copy.bin")))
+                    .isEqualTo(Files.readAllBytes(src.resolve("a/b/copy.bin")));
+        }
+    }
 }
