@@ -462,9 +462,23 @@ public final class Backup {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new IOException("backup interrupted"));
         }
+        return submit(() -> readFile(path, node, parent), inFlight::release, workers);
+    }
+
+    /** Work for a pool that may fail with an {@link IOException}. */
+    @FunctionalInterface
+    private interface IoWork<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on {@code pool}; a failure becomes the run's (the first one wins) and fails the future, and
+     * {@code release} runs after it either way.
+     */
+    private <T> CompletableFuture<T> submit(IoWork<T> work, Runnable release, ExecutorService pool) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return readFile(path, node, parent);
+                return work.run();
             } catch (IOException e) {
                 failure.compareAndSet(null, e);
                 throw new UncheckedIOException(e);
@@ -472,9 +486,9 @@ public final class Backup {
                 failure.compareAndSet(null, e);
                 throw e;
             } finally {
-                inFlight.release();
+                release.run();
             }
-        }, workers);
+        }, pool);
     }
 
     /** Reads, chunks and stores one file on a worker thread. Null when it vanished or cannot be read. */
@@ -546,23 +560,13 @@ public final class Backup {
                 chunker.params().maxSize()))];
         System.arraycopy(src, off, buf, 0, len);
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    BlobId id = hashers.get().id(buf, 0, len);
-                    if (!parentChunks.contains(id)) {
-                        saver.save(BlobType.DATA, id, buf, 0, len);
-                    }
-                    return id;
-                } catch (IOException e) {
-                    failure.compareAndSet(null, e);
-                    throw new UncheckedIOException(e);
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                    throw e;
-                } finally {
-                    chunkSlots.add(buf);
+            return submit(() -> {
+                BlobId id = hashers.get().id(buf, 0, len);
+                if (!parentChunks.contains(id)) {
+                    saver.save(BlobType.DATA, id, buf, 0, len);
                 }
-            }, sealers);
+                return id;
+            }, () -> chunkSlots.add(buf), sealers);
         } catch (RejectedExecutionException e) {
             chunkSlots.add(buf);
             throw new InterruptedIOException("backup stopped");
