@@ -50,9 +50,7 @@ public interface BlobStore extends Closeable {
      * until this returns. The default copies them; stores that can write a prefix override it.
      */
     default void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
-        if (length < 0 || length > content.length) {
-            throw new IndexOutOfBoundsException("length " + length + " of a " + content.length + "-byte array");
-        }
+        java.util.Objects.checkFromIndexSize(0, length, content.length);
         put(name, length == content.length ? content : java.util.Arrays.copyOf(content, length), placement);
     }
 

@@ -68,9 +68,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 
     @Override
     public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
-        if (length < 0 || length > content.length) {
-            throw new IndexOutOfBoundsException("length " + length + " of a " + content.length + "-byte array");
-        }
+        java.util.Objects.checkFromIndexSize(0, length, content.length);
         Path target = pathOf(name);
         if (Files.exists(target)) {
             throw new ObjectExistsException(name);

@@ -146,9 +146,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void put(ObjectName name, byte[] content, int length, Placement placement) throws IOException {
-        if (length < 0 || length > content.length) {
-            throw new IndexOutOfBoundsException("length " + length + " of a " + content.length + "-byte array");
-        }
+        java.util.Objects.checkFromIndexSize(0, length, content.length);
         String storageClass = placement == Placement.BULK ? settings.storageClass() : null;
         if (!conditionalPuts && stat(name).isPresent()) {
             throw new ObjectExistsException(name);
