@@ -46,7 +46,13 @@ public final class BlobCodec implements AutoCloseable {
     private final ZstdDecompressCtx zd;
     private final byte[] nonce = new byte[NONCE];
     private final byte[] aad = new byte[1 + BlobId.LENGTH];
+    /**
+     * Kept between calls and grown (doubling) to fit the largest data or tree blob sealed or opened; whole objects (index files, pack headers, snapshots) use a one-off array instead, so that a
+     * codec that once sealed a 7 MB index file does not keep 10 MB for the rest of the run.
+     */
     private byte[] scratch = new byte[64 * 1024];
+    /** Where the last {@code payload} or {@code decrypt} wrote: {@link #scratch} or a one-off array. */
+    private byte[] work;
 
     BlobCodec(SecretKey key, Compression compression) {
         this.key = key;
@@ -89,13 +95,15 @@ public final class BlobCodec implements AutoCloseable {
      * room for {@link #maxSealedLength}. Returns the sealed length.
      */
     public int seal(BlobKind kind, BlobId id, byte[] raw, int off, int len, byte[] out, int outOff) {
-        int payloadLen = payload(raw, off, len);
+        int payloadLen = payload(kind, raw, off, len);
+        byte[] buf = work;
+        work = null;
         int aadLen = aad(kind, id);
         if (key == null) {
-            System.arraycopy(scratch, 0, out, outOff, payloadLen);
+            System.arraycopy(buf, 0, out, outOff, payloadLen);
             CRC32C crc = new CRC32C();
             crc.update(aad, 0, aadLen);
-            crc.update(scratch, 0, payloadLen);
+            crc.update(buf, 0, payloadLen);
             int c = (int) crc.getValue();
             int p = outOff + payloadLen;
             out[p] = (byte) (c >>> 24);
@@ -114,36 +122,52 @@ public final class BlobCodec implements AutoCloseable {
             int n = 0;
             int p = 0;
             while (payloadLen - p > SLICE) {
-                n += cipher.update(scratch, p, SLICE, out, outOff + NONCE + n);
+                n += cipher.update(buf, p, SLICE, out, outOff + NONCE + n);
                 p += SLICE;
             }
-            n += cipher.doFinal(scratch, p, payloadLen - p, out, outOff + NONCE + n);
+            n += cipher.doFinal(buf, p, payloadLen - p, out, outOff + NONCE + n);
             return NONCE + n;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
     }
 
-    /** Writes codec byte and body into {@code scratch}; returns the payload length. */
-    private int payload(byte[] raw, int off, int len) {
+    /** Writes codec byte and body into {@link #work}; returns the payload length. */
+    private int payload(BlobKind kind, byte[] raw, int off, int len) {
         int bound = 1 + 4 + (int) Math.max(len, Zstd.compressBound(len));
-        if (scratch.length < bound) {
-            scratch = new byte[Math.max(bound, scratch.length * 2)];
-        }
+        byte[] buf = work(kind, bound);
         if (compression.enabled() && len > 0) {
-            int n = (int) zc.compressByteArray(scratch, 5, scratch.length - 5, raw, off, len);
+            int n = (int) zc.compressByteArray(buf, 5, buf.length - 5, raw, off, len);
             if (n + 4 < len) {
-                scratch[0] = ZSTD;
-                scratch[1] = (byte) (len >>> 24);
-                scratch[2] = (byte) (len >>> 16);
-                scratch[3] = (byte) (len >>> 8);
-                scratch[4] = (byte) len;
+                buf[0] = ZSTD;
+                buf[1] = (byte) (len >>> 24);
+                buf[2] = (byte) (len >>> 16);
+                buf[3] = (byte) (len >>> 8);
+                buf[4] = (byte) len;
                 return 5 + n;
             }
         }
-        scratch[0] = RAW;
-        System.arraycopy(raw, off, scratch, 1, len);
+        buf[0] = RAW;
+        System.arraycopy(raw, off, buf, 1, len);
         return 1 + len;
+    }
+
+    /** Sets {@link #work} to an array of at least {@code n} bytes for a {@code kind}, and returns it. */
+    private byte[] work(BlobKind kind, int n) {
+        if (scratch.length < n) {
+            if (kind != BlobKind.DATA && kind != BlobKind.TREE) {
+                work = new byte[n];
+                return work;
+            }
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        work = scratch;
+        return work;
+    }
+
+    /** Bytes of scratch kept between calls (for tests). */
+    int retainedScratch() {
+        return scratch.length;
     }
 
     private int aad(BlobKind kind, BlobId id) {
@@ -168,7 +192,9 @@ public final class BlobCodec implements AutoCloseable {
             return body(sealed, off, payloadLen, what);
         }
         int payloadLen = decrypt(kind, id, sealed, off, len, what);
-        return body(scratch, 0, payloadLen, what);
+        byte[] plain = work;
+        work = null;
+        return body(plain, 0, payloadLen, what);
     }
 
     /** Opens a whole sealed array. */
@@ -187,6 +213,7 @@ public final class BlobCodec implements AutoCloseable {
             checkPlain(kind, id, sealed, off, len, what);
         } else {
             decrypt(kind, id, sealed, off, len, what);
+            work = null;
         }
     }
 
@@ -207,7 +234,7 @@ public final class BlobCodec implements AutoCloseable {
         return payloadLen;
     }
 
-    /** Decrypts into {@code scratch}; returns the payload length. */
+    /** Decrypts into {@link #work}; returns the payload length. */
     private int decrypt(BlobKind kind, BlobId id, byte[] sealed, int off, int len, String what)
             throws CorruptObjectException {
         if (len < NONCE + TAG + 1) {
@@ -221,11 +248,8 @@ public final class BlobCodec implements AutoCloseable {
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, sealed, off, NONCE));
             cipher.updateAAD(aad, 0, aadLen);
-            int plainMax = len - NONCE - TAG;
-            if (scratch.length < plainMax) {
-                scratch = new byte[Math.max(plainMax, scratch.length * 2)];
-            }
-            return cipher.doFinal(sealed, off + NONCE, len - NONCE, scratch, 0);
+            byte[] plain = work(kind, len - NONCE - TAG);
+            return cipher.doFinal(sealed, off + NONCE, len - NONCE, plain, 0);
         } catch (AEADBadTagException e) {
             throw new CorruptObjectException(what, "authentication failed");
         } catch (GeneralSecurityException e) {

@@ -63,6 +63,31 @@ class BlobCodecTest {
     }
 
     @Test
+    void wholeObjectsRoundTripBetweenBlobsWithoutGrowingTheKeptScratch() throws CorruptObjectException {
+        for (MasterKey key : new MasterKey[] {KEY, PLAIN_KEY}) {
+            try (BlobCodec c = key.newCodec(Compression.DEFAULT)) {
+                byte[] small = text(10_000);
+                byte[] index = text(3 << 20);
+                byte[] noise = new byte[1 << 20];
+                new Random(7).nextBytes(noise);
+                System.arraycopy(noise, 0, index, 0, noise.length); // a part that does not compress
+                byte[] sealedSmall = c.seal(BlobKind.DATA, id(1), small);
+                int kept = c.retainedScratch();
+                byte[] sealedIndex = c.seal(BlobKind.INDEX, null, index);
+                assertThat(c.open(BlobKind.DATA, id(1), sealedSmall, "blob")).isEqualTo(small);
+                assertThat(c.open(BlobKind.INDEX, null, sealedIndex, "index")).isEqualTo(index);
+                c.verify(BlobKind.INDEX, null, sealedIndex, 0, sealedIndex.length, "index");
+                assertThat(c.open(BlobKind.DATA, id(1), c.seal(BlobKind.DATA, id(1), small), "blob")).isEqualTo(small);
+                assertThat(c.retainedScratch()).as("scratch kept after whole objects").isEqualTo(kept);
+                // Blobs still grow it: chunks come again and again.
+                byte[] chunk = text(2 << 20);
+                assertThat(c.open(BlobKind.DATA, id(2), c.seal(BlobKind.DATA, id(2), chunk), "chunk")).isEqualTo(chunk);
+                assertThat(c.retainedScratch()).isGreaterThan(2 << 20);
+            }
+        }
+    }
+
+    @Test
     void encryptionIsFreshEachTime() {
         try (BlobCodec c = KEY.newCodec(Compression.DEFAULT)) {
             byte[] raw = text(1000);
