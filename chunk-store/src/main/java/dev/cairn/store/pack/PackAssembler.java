@@ -18,14 +18,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Groups blobs into packs, one open pack per {@link BlobType}, stores each pack once it reaches the target size,
- * and writes index files for stored packs: packs first, then the index that covers them. Blobs become
+ * Groups blobs into packs, one open pack per {@link BlobType}, stores each pack once the next blob would take it
+ * past the pack size (header included: a pack, and its buffer, is never larger than the pack size unless one blob
+ * alone is), and writes index files for stored packs: packs first, then the index that covers them. Blobs become
  * reported by {@link #takeWritten()} only after their index file is stored.
  *
  * <p>Made with a codec supplier, it is shared by many threads: each thread compresses and encrypts with its own
  * codec into its own scratch buffer, and only the append of the sealed bytes to the open pack is serialized. The
- * thread whose blob fills a pack finishes and stores it (outside the lock) while the others go on filling a new
- * one. Memory is one open pack per type plus one pack per thread being stored, however many threads add; a run
+ * thread whose blob does not fit finishes and stores the full pack (outside the lock) while the others go on
+ * filling a new one. Memory is one open pack per type plus one pack per thread being stored, however many threads add; a run
  * ends with at most one partial pack per type. Made with one codec, it must be used by one thread at a time.
  */
 public final class PackAssembler implements AutoCloseable {
@@ -121,15 +122,16 @@ public final class PackAssembler implements AutoCloseable {
         PackWriter full = null;
         synchronized (lock) {
             PackWriter w = open.get(type);
+            if (w != null && w.sizeWith(len) > packSize) {
+                // The blob would take the pack past its size: the pack is done, the blob starts the next one.
+                full = w;
+                w = null;
+            }
             if (w == null) {
                 w = spare.isEmpty() ? PackWriter.forTarget(l.codec, packSize, rawLen) : spare.pop();
                 open.put(type, w);
             }
             w.addSealed(type, id, src, off, len, rawLen);
-            if (w.size() >= packSize) {
-                full = w;
-                open.remove(type);
-            }
         }
         if (full != null) {
             storePack(full, l.codec);

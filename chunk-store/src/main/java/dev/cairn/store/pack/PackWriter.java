@@ -35,12 +35,11 @@ public final class PackWriter {
     }
 
     /**
-     * A writer for packs of about {@code targetSize} bytes: its buffer grows to the target plus room for the last
-     * blob and the header, and no further unless a blob needs it.
+     * A writer for packs of at most {@code targetSize} bytes, header included (see {@link #sizeWith}): its buffer
+     * grows to the target and no further unless one blob alone needs it.
      */
     public static PackWriter forTarget(BlobCodec codec, int targetSize, int firstBlobLength) {
-        int soft = targetSize + targetSize / 4 + codec.maxSealedLength(firstBlobLength);
-        return new PackWriter(codec, Math.min(soft, codec.maxSealedLength(firstBlobLength) + 1024), soft);
+        return new PackWriter(codec, Math.min(targetSize, codec.maxSealedLength(firstBlobLength) + 1024), targetSize);
     }
 
     private PackWriter(BlobCodec codec, int initialCapacity, int softCapacity) {
@@ -66,6 +65,15 @@ public final class PackWriter {
         buf.put(src, off, len);
         blobs.add(new PackedBlob(type, id, buf.size() - len, len, rawLength));
         rawBytes += rawLength;
+    }
+
+    /**
+     * The pack's length if it were finished after one more blob of {@code sealedLength} bytes: the blobs, the
+     * largest the sealed header can be, and its length field. The buffer never needs more than this.
+     */
+    public long sizeWith(int sealedLength) {
+        return (long) buf.size() + sealedLength + codec.maxSealedLength(HEADER_PREFIX + ENTRY_SIZE * (blobs.size() + 1))
+                + 4;
     }
 
     /** Bytes of sealed blobs so far. */

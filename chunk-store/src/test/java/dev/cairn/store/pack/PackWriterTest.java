@@ -177,6 +177,52 @@ class PackWriterTest {
     }
 
     @Test
+    void packsOfTinyBlobsStayWithinThePackSizeHeaderIncludedAndALargeBlobGetsAPackOfItsOwn() throws Exception {
+        BlobStore store = LocalDirectoryBlobStore.at(dir);
+        ChunkIdHasher h = KEY.newIdHasher();
+        int packSize = 64 * 1024;
+        Map<BlobId, byte[]> content = new HashMap<>();
+        try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT);
+                PackAssembler a = new PackAssembler(store, codec, packSize)) {
+            // 100-byte blobs: 41 header bytes each, so a pack filled to the size before its header would overshoot
+            // it by a fifth.
+            for (int i = 0; i < 2000; i++) {
+                byte[] b = blob(i, 100);
+                BlobId id = h.id(b, 0, b.length);
+                content.put(id, b);
+                a.add(BlobType.DATA, id, b, 0, b.length);
+            }
+            byte[] large = blob(-1, 3 * packSize);
+            BlobId largeId = h.id(large, 0, large.length);
+            content.put(largeId, large);
+            a.add(BlobType.DATA, largeId, large, 0, large.length);
+            for (int i = 2000; i < 2100; i++) {
+                byte[] b = blob(i, 100);
+                BlobId id = h.id(b, 0, b.length);
+                content.put(id, b);
+                a.add(BlobType.DATA, id, b, 0, b.length);
+            }
+            a.flush();
+            List<IndexEntry> indexed = new ArrayList<>();
+            a.takeWritten().forEach(w -> indexed.addAll(w.entries()));
+            Map<BlobId, List<BlobId>> byPack = new HashMap<>();
+            indexed.forEach(e -> byPack.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(e.blob().id()));
+            for (ObjectInfo p : store.list(ObjectType.DATA)) {
+                List<BlobId> blobs = byPack.get(BlobId.parse(p.name().id()));
+                if (blobs.contains(largeId)) {
+                    assertThat(blobs).as("the large blob's pack").containsExactly(largeId);
+                } else {
+                    assertThat(p.size()).as("pack of tiny blobs").isLessThanOrEqualTo(packSize);
+                }
+            }
+            assertThat(byPack).hasSizeGreaterThan(4);
+            for (IndexEntry e : indexed) {
+                assertThat(SealedObjects.loadBlob(store, codec, e)).isEqualTo(content.get(e.blob().id()));
+            }
+        }
+    }
+
+    @Test
     void oneAssemblerSharedByThreadsFillsPacksInTurnAndLeavesOnePartialPackPerType() throws Exception {
         BlobStore store = LocalDirectoryBlobStore.at(dir);
         ChunkIdHasher h = KEY.newIdHasher();
@@ -218,9 +264,14 @@ class PackWriterTest {
                 BlobType prev = typeOfPack.put(e.pack(), e.blob().type());
                 assertThat(prev == null || prev == e.blob().type()).as("one type per pack").isTrue();
             }
+            // A pack is stored once the next blob would take it past the pack size: every pack fits, and all but
+            // the last of each type are within about one blob (at most 5 KB sealed here, plus its header entry and the
+            // header's compression slack) of the size.
+            int largestBlob = 10_000;
             Map<BlobType, Integer> partial = new HashMap<>();
             for (ObjectInfo p : store.list(ObjectType.DATA)) {
-                if (p.size() < packSize) {
+                assertThat(p.size()).as("pack size").isLessThanOrEqualTo(packSize);
+                if (p.size() < packSize - largestBlob) {
                     partial.merge(typeOfPack.get(BlobId.parse(p.name().id())), 1, Integer::sum);
                 }
             }
