@@ -152,7 +152,9 @@ public final class Backup {
                 readers.add(r);
                 return r;
             });
-            saver = new BlobSaver(repo, catalog);
+            // Two codecs per thread: the scan threads are many (to keep reads in flight) but sealing is CPU work,
+            // and a codec's holder may be waiting for a core.
+            saver = new BlobSaver(repo, catalog, 2 * options.threads());
             chunker = repo.chunker();
             hashers = ThreadLocal.withInitial(repo::newIdHasher);
             chunkBuffers = ThreadLocal.withInitial(() -> new byte[chunker.bufferSize()]);

@@ -26,9 +26,13 @@ final class BlobSaver {
     final AtomicLong treeBlobs = new AtomicLong();
     final AtomicLong dataAdded = new AtomicLong();
 
-    BlobSaver(Repository repo, Catalog catalog) {
+    /**
+     * A saver sealing with at most {@code codecs} codecs, however many threads save: sealing is CPU work, and each
+     * codec holds compression state and a scratch buffer.
+     */
+    BlobSaver(Repository repo, Catalog catalog, int codecs) {
         this.catalog = catalog;
-        this.assembler = new PackAssembler(repo.store(), repo::newCodec, repo.config().packSize());
+        this.assembler = new PackAssembler(repo.store(), repo::newCodec, repo.config().packSize(), codecs);
     }
 
     /** Stores the blob unless it is known; returns whether this call stored it. */

@@ -86,7 +86,12 @@ public final class IndexFile {
 
     /** Seals and stores an index file covering {@code entries}. */
     public static ObjectName save(BlobStore store, BlobCodec codec, List<IndexEntry> entries) throws IOException {
-        return SealedObjects.save(store, codec, ObjectType.INDEX, BlobKind.INDEX, encode(entries));
+        return SealedObjects.store(store, seal(codec, entries));
+    }
+
+    /** Seals an index file covering {@code entries}, to store with {@link SealedObjects#store}. */
+    public static SealedObjects.Sealed seal(BlobCodec codec, List<IndexEntry> entries) {
+        return SealedObjects.seal(codec, ObjectType.INDEX, BlobKind.INDEX, encode(entries));
     }
 
     /** Loads and decodes one stored index file. */

@@ -8,12 +8,12 @@ import dev.cairn.store.ObjectType;
 import dev.cairn.store.Placement;
 import dev.cairn.store.codec.BlobCodec;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -23,11 +23,15 @@ import java.util.function.Supplier;
  * alone is), and writes index files for stored packs: packs first, then the index that covers them. Blobs become
  * reported by {@link #takeWritten()} only after their index file is stored.
  *
- * <p>Made with a codec supplier, it is shared by many threads: each thread compresses and encrypts with its own
- * codec into its own scratch buffer, and only the append of the sealed bytes to the open pack is serialized. The
- * thread whose blob does not fit finishes and stores the full pack (outside the lock) while the others go on
- * filling a new one. Memory is one open pack per type plus one pack per thread being stored, however many threads add; a run
- * ends with at most one partial pack per type. Made with one codec, it must be used by one thread at a time.
+ * <p>Made with a codec supplier, it is shared by any number of threads: a thread borrows one of at most
+ * {@code maxCodecs} codecs (each with its scratch buffer) to compress and encrypt, and only the append of the
+ * sealed bytes to the open pack is serialized. Sealing is CPU work, so a few codecs serve many threads (a backup's
+ * scan threads are many to keep file reads in flight): each codec holds compression state and a scratch buffer as
+ * large as the largest blob it sealed, and one per thread cost megabytes per thread for nothing. A codec is never
+ * held while a pack or index file is uploaded. The thread whose blob does not fit finishes the full pack and stores
+ * it (outside the lock) while the others go on filling a new one. Memory is one open pack per type plus one pack
+ * per thread being stored, however many threads add; a run ends with at most one partial pack per type. Made with
+ * one codec, it must be used by one thread at a time.
  */
 public final class PackAssembler implements AutoCloseable {
     /** Index files are written once this many entries wait, and on {@link #flush}. */
@@ -39,8 +43,11 @@ public final class PackAssembler implements AutoCloseable {
     private final int packSize;
     private final Supplier<BlobCodec> codecs;
     private final boolean ownsCodecs;
-    private final ThreadLocal<Local> local = new ThreadLocal<>();
-    private final List<BlobCodec> owned = new CopyOnWriteArrayList<>();
+    private final int maxCodecs;
+    /** Codecs not in use; guarded by itself. */
+    private final ArrayDeque<Sealer> idle = new ArrayDeque<>();
+    /** Every codec made, to close; guarded by {@link #idle}. */
+    private final List<Sealer> made = new ArrayList<>();
     private final Object lock = new Object();
     private final Map<BlobType, PackWriter> open = new EnumMap<>(BlobType.class);
     private final ArrayDeque<PackWriter> spare = new ArrayDeque<>();
@@ -53,33 +60,38 @@ public final class PackAssembler implements AutoCloseable {
 
     /** An assembler for one thread at a time, sealing with {@code codec} (which the caller closes). */
     public PackAssembler(BlobStore store, BlobCodec codec, int packSize) {
-        this(store, packSize, () -> codec, false);
+        this(store, packSize, () -> codec, false, 1);
     }
 
     /**
-     * An assembler shared by any number of threads; each thread seals with a codec from {@code codecs}, made on
-     * its first blob and closed by {@link #close}.
+     * An assembler shared by any number of threads, sealing with at most {@code maxCodecs} codecs from
+     * {@code codecs}, made as threads need them and closed by {@link #close}.
      */
-    public PackAssembler(BlobStore store, Supplier<BlobCodec> codecs, int packSize) {
-        this(store, packSize, codecs, true);
+    public PackAssembler(BlobStore store, Supplier<BlobCodec> codecs, int packSize, int maxCodecs) {
+        this(store, packSize, codecs, true, maxCodecs);
     }
 
-    private PackAssembler(BlobStore store, int packSize, Supplier<BlobCodec> codecs, boolean ownsCodecs) {
+    private PackAssembler(BlobStore store, int packSize, Supplier<BlobCodec> codecs, boolean ownsCodecs,
+            int maxCodecs) {
         if (packSize < 1024) {
             throw new IllegalArgumentException("pack size " + packSize + " is below 1024 bytes");
+        }
+        if (maxCodecs < 1) {
+            throw new IllegalArgumentException("codecs " + maxCodecs + " is below 1");
         }
         this.store = store;
         this.packSize = packSize;
         this.codecs = codecs;
         this.ownsCodecs = ownsCodecs;
+        this.maxCodecs = maxCodecs;
     }
 
-    /** A thread's codec and the scratch buffer it seals into. */
-    private static final class Local {
+    /** A codec and the scratch buffer it seals into. */
+    private static final class Sealer {
         final BlobCodec codec;
         byte[] scratch = new byte[64 * 1024];
 
-        Local(BlobCodec codec) {
+        Sealer(BlobCodec codec) {
             this.codec = codec;
         }
 
@@ -91,34 +103,72 @@ public final class PackAssembler implements AutoCloseable {
         }
     }
 
-    private Local local() {
-        Local l = local.get();
-        if (l == null) {
-            BlobCodec c = codecs.get();
-            if (ownsCodecs) {
-                owned.add(c);
+    /** Borrows an idle codec, makes one if fewer than the maximum exist, or waits for one. */
+    private Sealer borrow() throws IOException {
+        synchronized (idle) {
+            while (idle.isEmpty() && made.size() >= maxCodecs) {
+                try {
+                    idle.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a codec");
+                }
             }
-            l = new Local(c);
-            local.set(l);
+            if (!idle.isEmpty()) {
+                return idle.pop();
+            }
+            Sealer s = new Sealer(codecs.get());
+            made.add(s);
+            return s;
         }
-        return l;
     }
 
-    /** Adds a blob; may store a pack (and an index file) when the open pack reaches the target size. */
+    private void giveBack(Sealer s) {
+        synchronized (idle) {
+            idle.push(s);
+            idle.notify();
+        }
+    }
+
+    /** Adds a blob; may store a pack (and an index file) when the open pack is full. */
     public void add(BlobType type, BlobId id, byte[] raw, int off, int len) throws IOException {
-        Local l = local();
-        byte[] sealed = l.scratch(l.codec.maxSealedLength(len));
-        int n = l.codec.seal(type.kind(), id, raw, off, len, sealed, 0);
-        append(l, type, id, sealed, 0, n, len);
+        Sealer s = borrow();
+        Full full;
+        try {
+            byte[] sealed = s.scratch(s.codec.maxSealedLength(len));
+            int n = s.codec.seal(type.kind(), id, raw, off, len, sealed, 0);
+            full = append(s, type, id, sealed, 0, n, len);
+        } finally {
+            giveBack(s);
+        }
+        if (full != null) {
+            store(full);
+        }
     }
 
     /** Adds a blob that is already sealed ({@code b.length()} bytes of {@code src} from {@code off}). */
     public void addSealed(PackedBlob b, byte[] src, int off) throws IOException {
-        append(local(), b.type(), b.id(), src, off, b.length(), b.rawLength());
+        Sealer s = borrow();
+        Full full;
+        try {
+            full = append(s, b.type(), b.id(), src, off, b.length(), b.rawLength());
+        } finally {
+            giveBack(s);
+        }
+        if (full != null) {
+            store(full);
+        }
     }
 
-    private void append(Local l, BlobType type, BlobId id, byte[] src, int off, int len, int rawLen)
-            throws IOException {
+    /** A finished pack still in its writer's buffer, to store before the writer is used again. */
+    private record Full(PackWriter writer, PackWriter.FinishedPack pack) {
+    }
+
+    /**
+     * Appends the sealed blob to the open pack of its type; if it does not fit there, that pack is finished (with
+     * the borrowed codec) and returned for the caller to store once the codec is given back.
+     */
+    private Full append(Sealer s, BlobType type, BlobId id, byte[] src, int off, int len, int rawLen) {
         PackWriter full = null;
         synchronized (lock) {
             PackWriter w = open.get(type);
@@ -128,22 +178,25 @@ public final class PackAssembler implements AutoCloseable {
                 w = null;
             }
             if (w == null) {
-                w = spare.isEmpty() ? PackWriter.forTarget(l.codec, packSize, rawLen) : spare.pop();
+                w = spare.isEmpty() ? PackWriter.forTarget(s.codec, packSize, rawLen) : spare.pop();
                 open.put(type, w);
             }
             w.addSealed(type, id, src, off, len, rawLen);
         }
-        if (full != null) {
-            storePack(full, l.codec);
-        }
+        return full == null ? null : finish(full, s.codec);
+    }
+
+    /** Finishes {@code w}; a writer whose pack fails its check is dropped, never reused. */
+    private static Full finish(PackWriter w, BlobCodec codec) {
+        return new Full(w, w.finish(codec));
     }
 
     /**
-     * Finishes and stores {@code w} on the calling thread, straight from the writer's buffer, then recycles the
-     * writer and records the pack's entries.
+     * Stores a finished pack straight from its writer's buffer, then recycles the writer and records the pack's
+     * entries; writes an index file when enough entries wait.
      */
-    private void storePack(PackWriter w, BlobCodec codec) throws IOException {
-        PackWriter.FinishedPack p = w.finish(codec);
+    private void store(Full full) throws IOException {
+        PackWriter.FinishedPack p = full.pack();
         try {
             boolean content = !p.blobs().isEmpty() && p.blobs().get(0).type() == BlobType.DATA;
             store.put(ObjectName.of(ObjectType.DATA, p.id().hex()), p.buffer(), p.length(),
@@ -154,11 +207,7 @@ public final class PackAssembler implements AutoCloseable {
             // Identical bytes are stored already (named by content).
         } finally {
             // Only now: the pack's bytes were the writer's buffer.
-            synchronized (lock) {
-                if (spare.size() < SPARE_WRITERS) {
-                    spare.push(w);
-                }
-            }
+            recycle(full.writer());
         }
         List<IndexEntry> due = null;
         synchronized (lock) {
@@ -171,15 +220,31 @@ public final class PackAssembler implements AutoCloseable {
             }
         }
         if (due != null) {
-            writeIndex(due, codec);
+            writeIndex(due);
         }
     }
 
-    private void writeIndex(List<IndexEntry> entries, BlobCodec codec) throws IOException {
+    private void recycle(PackWriter w) {
+        synchronized (lock) {
+            if (spare.size() < SPARE_WRITERS) {
+                spare.push(w);
+            }
+        }
+    }
+
+    /** Seals an index file with a borrowed codec, gives the codec back, then stores the file. */
+    private void writeIndex(List<IndexEntry> entries) throws IOException {
         if (entries.isEmpty()) {
             return;
         }
-        ObjectName name = IndexFile.save(store, codec, entries);
+        Sealer s = borrow();
+        SealedObjects.Sealed sealed;
+        try {
+            sealed = IndexFile.seal(s.codec, entries);
+        } finally {
+            giveBack(s);
+        }
+        ObjectName name = SealedObjects.store(store, sealed);
         synchronized (lock) {
             written.add(new WrittenIndex(name.id(), entries));
             hasWritten = true;
@@ -191,23 +256,30 @@ public final class PackAssembler implements AutoCloseable {
      * thread is adding.
      */
     public void flush() throws IOException {
-        Local l = local();
         List<PackWriter> partial;
         synchronized (lock) {
             partial = new ArrayList<>(open.values());
             open.clear();
         }
         for (PackWriter w : partial) {
-            if (!w.isEmpty()) {
-                storePack(w, l.codec);
+            if (w.isEmpty()) {
+                continue;
             }
+            Sealer s = borrow();
+            Full full;
+            try {
+                full = finish(w, s.codec);
+            } finally {
+                giveBack(s);
+            }
+            store(full);
         }
         List<IndexEntry> due;
         synchronized (lock) {
             due = List.copyOf(unindexed);
             unindexed.clear();
         }
-        writeIndex(due, l.codec);
+        writeIndex(due);
     }
 
     /** An index file this assembler stored, and the entries it covers. */
@@ -241,9 +313,14 @@ public final class PackAssembler implements AutoCloseable {
     /** Closes the codecs this assembler made; a codec passed in stays the caller's. */
     @Override
     public void close() {
-        for (BlobCodec c : owned) {
-            c.close();
+        synchronized (idle) {
+            if (ownsCodecs) {
+                for (Sealer s : made) {
+                    s.codec.close();
+                }
+            }
+            made.clear();
+            idle.clear();
         }
-        owned.clear();
     }
 }

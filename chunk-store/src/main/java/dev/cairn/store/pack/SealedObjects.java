@@ -19,17 +19,30 @@ public final class SealedObjects {
     private SealedObjects() {
     }
 
+    /** A sealed object and the name its bytes give it, not yet stored. */
+    public record Sealed(ObjectName name, byte[] bytes) {
+    }
+
     /** Seals {@code raw} and stores it; returns its name. Storing identical bytes twice is harmless. */
     public static ObjectName save(BlobStore store, BlobCodec codec, ObjectType type, BlobKind kind, byte[] raw)
             throws IOException {
+        return store(store, seal(codec, type, kind, raw));
+    }
+
+    /** Seals {@code raw} as an object of {@code type}, named by the SHA-256 of the sealed bytes. */
+    public static Sealed seal(BlobCodec codec, ObjectType type, BlobKind kind, byte[] raw) {
         byte[] sealed = codec.seal(kind, null, raw);
-        ObjectName name = ObjectName.of(type, BlobId.of(PackWriter.sha256(sealed)).hex());
+        return new Sealed(ObjectName.of(type, BlobId.of(PackWriter.sha256(sealed)).hex()), sealed);
+    }
+
+    /** Stores a sealed object (no codec needed); returns its name. Storing identical bytes twice is harmless. */
+    public static ObjectName store(BlobStore store, Sealed sealed) throws IOException {
         try {
-            store.put(name, sealed);
+            store.put(sealed.name(), sealed.bytes());
         } catch (ObjectExistsException same) {
             // Named by content: the stored object holds these bytes already.
         }
-        return name;
+        return sealed.name();
     }
 
     /** Loads, checks against its name and opens an object stored by {@link #save}. */

@@ -18,10 +18,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -227,10 +229,14 @@ class PackWriterTest {
         BlobStore store = LocalDirectoryBlobStore.at(dir);
         ChunkIdHasher h = KEY.newIdHasher();
         int packSize = 64 * 1024;
-        List<BlobId> ids = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (PackAssembler a = new PackAssembler(store, () -> KEY.newCodec(Compression.DEFAULT), packSize)) {
+        List<BlobId> ids = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger codecsMade = new AtomicInteger();
+        try (PackAssembler a = new PackAssembler(store, () -> {
+            codecsMade.incrementAndGet();
+            return KEY.newCodec(Compression.DEFAULT);
+        }, packSize, 2)) {
             List<Thread> threads = new ArrayList<>();
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
             for (int t = 0; t < 4; t++) {
                 int base = t * 1000;
                 threads.add(new Thread(() -> {
@@ -252,6 +258,7 @@ class PackWriterTest {
                 t.join();
             }
             assertThat(failures).isEmpty();
+            assertThat(codecsMade.get()).as("codecs shared by four threads").isBetween(1, 2);
             a.flush();
             List<IndexEntry> indexed = new ArrayList<>();
             for (PackAssembler.WrittenIndex w : a.takeWritten()) {
