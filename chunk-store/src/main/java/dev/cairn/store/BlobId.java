@@ -51,6 +51,11 @@ public final class BlobId implements Comparable<BlobId> {
         System.arraycopy(bytes, 0, dst, offset, LENGTH);
     }
 
+    /** Whether the 32 bytes of {@code b} from {@code offset} are this id. */
+    public boolean equalsBytes(byte[] b, int offset) {
+        return Arrays.equals(bytes, 0, LENGTH, b, offset, offset + LENGTH);
+    }
+
     public String hex() {
         return HexFormat.of().formatHex(bytes);
     }

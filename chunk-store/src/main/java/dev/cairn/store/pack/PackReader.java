@@ -69,6 +69,23 @@ public final class PackReader {
 
     private static List<PackedBlob> decodeHeader(byte[] h, long headerStart, String what)
             throws CorruptObjectException {
+        List<PackedBlob> out = new ArrayList<>(Math.max(0, (h.length - PackWriter.HEADER_PREFIX) / PackWriter.ENTRY_SIZE));
+        decodeHeader(h, headerStart, what, (i, type, p, offset, len, raw) ->
+                out.add(new PackedBlob(type, BlobId.of(h, p), offset, len, raw)));
+        return out;
+    }
+
+    /** One header entry, its id the 32 bytes of the header from {@code idOffset}. */
+    interface EntrySink {
+        void accept(int index, BlobType type, int idOffset, long offset, int length, int rawLength)
+                throws CorruptObjectException;
+    }
+
+    /**
+     * Decodes a header's plaintext entry by entry, checking its version, count, entries and that the blobs end
+     * where the header starts; returns the number of entries.
+     */
+    static int decodeHeader(byte[] h, long headerStart, String what, EntrySink sink) throws CorruptObjectException {
         if (h.length < PackWriter.HEADER_PREFIX || h[0] != PackWriter.VERSION) {
             throw new CorruptObjectException(what, "unknown header version " + (h.length > 0 ? h[0] : -1));
         }
@@ -77,7 +94,6 @@ public final class PackReader {
             throw new CorruptObjectException(what, "header of " + h.length + " bytes does not hold " + count
                     + " entries");
         }
-        List<PackedBlob> out = new ArrayList<>(count);
         long offset = 0;
         int p = PackWriter.HEADER_PREFIX;
         for (int i = 0; i < count; i++, p += PackWriter.ENTRY_SIZE) {
@@ -87,14 +103,45 @@ public final class PackReader {
             if (type == null || len <= 0 || raw < 0) {
                 throw new CorruptObjectException(what, "header entry " + i + " is invalid");
             }
-            out.add(new PackedBlob(type, BlobId.of(h, p + 9), offset, len, raw));
+            sink.accept(i, type, p + 9, offset, len, raw);
             offset += len;
         }
         if (offset != headerStart) {
             throw new CorruptObjectException(what, "blobs end at " + offset + " but the header starts at "
                     + headerStart);
         }
-        return out;
+        return count;
+    }
+
+    /**
+     * Checks that the pack in the first {@code length} bytes of {@code pack} has a header that opens and lists
+     * exactly {@code expected}, in order, without building a list of its own.
+     *
+     * @throws CorruptObjectException if the header does not open, is malformed, or lists other blobs
+     */
+    static void checkHeader(byte[] pack, int length, BlobCodec codec, List<PackedBlob> expected, String what)
+            throws CorruptObjectException {
+        if (length < 4) {
+            throw new CorruptObjectException(what, "only " + length + " bytes");
+        }
+        int headerLen = getInt(pack, length - 4);
+        long headerStart = (long) length - 4 - headerLen;
+        if (headerLen <= 0 || headerStart < 0) {
+            throw new CorruptObjectException(what, "header length " + headerLen + " does not fit in " + length
+                    + " bytes");
+        }
+        byte[] h = codec.open(BlobKind.PACK_HEADER, null, pack, (int) headerStart, headerLen, what + " header");
+        int count = decodeHeader(h, headerStart, what, (i, type, p, offset, len, raw) -> {
+            PackedBlob b = i < expected.size() ? expected.get(i) : null;
+            if (b == null || b.type() != type || b.offset() != offset || b.length() != len || b.rawLength() != raw
+                    || !b.id().equalsBytes(h, p)) {
+                throw new CorruptObjectException(what, "header entry " + i + " is not the blob written");
+            }
+        });
+        if (count != expected.size()) {
+            throw new CorruptObjectException(what, "header lists " + count + " blobs, " + expected.size()
+                    + " were written");
+        }
     }
 
     static int getInt(byte[] b, int p) {

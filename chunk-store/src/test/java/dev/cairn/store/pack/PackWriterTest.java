@@ -70,6 +70,48 @@ class PackWriterTest {
     }
 
     @Test
+    void theHeaderCheckRefusesAnyOtherListOfBlobs() throws IOException {
+        ChunkIdHasher h = KEY.newIdHasher();
+        try (BlobCodec codec = KEY.newCodec(Compression.DEFAULT)) {
+            PackWriter w = new PackWriter(codec, 1024);
+            for (int i = 0; i < 5; i++) {
+                byte[] b = blob(i, 500 + i);
+                w.add(BlobType.DATA, h.id(b, 0, b.length), b, 0, b.length);
+            }
+            PackWriter.FinishedPack p = w.finish();
+            List<PackedBlob> ok = p.blobs();
+            PackReader.checkHeader(p.buffer(), p.length(), codec, ok, "pack");
+            PackedBlob first = ok.get(0);
+            List<List<PackedBlob>> wrong = List.of(
+                    ok.subList(0, 4),
+                    concat(ok, new PackedBlob(BlobType.DATA, first.id(), 0, 1, 1)),
+                    replaceFirst(ok, new PackedBlob(BlobType.TREE, first.id(), 0, first.length(), first.rawLength())),
+                    replaceFirst(ok, new PackedBlob(BlobType.DATA, ok.get(1).id(), 0, first.length(), first.rawLength())),
+                    replaceFirst(ok, new PackedBlob(BlobType.DATA, first.id(), 0, first.length(), first.rawLength() + 1)));
+            for (List<PackedBlob> other : wrong) {
+                assertThatThrownBy(() -> PackReader.checkHeader(p.buffer(), p.length(), codec, other, "pack"))
+                        .isInstanceOf(CorruptObjectException.class);
+            }
+            byte[] damaged = p.bytes();
+            damaged[p.length() - 10] ^= 1;
+            assertThatThrownBy(() -> PackReader.checkHeader(damaged, damaged.length, codec, ok, "pack"))
+                    .isInstanceOf(CorruptObjectException.class).hasMessageContaining("header");
+        }
+    }
+
+    static List<PackedBlob> concat(List<PackedBlob> l, PackedBlob b) {
+        List<PackedBlob> out = new ArrayList<>(l);
+        out.add(b);
+        return out;
+    }
+
+    static List<PackedBlob> replaceFirst(List<PackedBlob> l, PackedBlob b) {
+        List<PackedBlob> out = new ArrayList<>(l);
+        out.set(0, b);
+        return out;
+    }
+
+    @Test
     void aFinishedPackIsTheWritersBufferUntilItsNextUse() throws IOException {
         BlobStore store = LocalDirectoryBlobStore.at(dir);
         ChunkIdHasher h = KEY.newIdHasher();
