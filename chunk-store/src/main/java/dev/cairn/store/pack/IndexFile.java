@@ -1,6 +1,7 @@
 package dev.cairn.store.pack;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.cairn.store.BlobId;
@@ -10,6 +11,7 @@ import dev.cairn.store.ObjectName;
 import dev.cairn.store.ObjectType;
 import dev.cairn.store.codec.BlobCodec;
 import dev.cairn.store.codec.BlobKind;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,21 +39,49 @@ public final class IndexFile {
     record Doc(@JsonProperty("v") int version, @JsonProperty("packs") List<Pack> packs) {
     }
 
-    /** Encodes the entries (grouped by pack, in the order given). */
+    /**
+     * Encodes the entries (grouped by pack, in the order given), streaming them to the CBOR generator: the same
+     * bytes as serializing {@link Doc}, without an object per entry (an index file covers 100,000 small blobs).
+     */
     public static byte[] encode(List<IndexEntry> entries) {
-        Map<BlobId, List<Blob>> byPack = new LinkedHashMap<>();
+        Map<BlobId, List<PackedBlob>> byPack = new LinkedHashMap<>();
         for (IndexEntry e : entries) {
-            PackedBlob b = e.blob();
-            byPack.computeIfAbsent(e.pack(), k -> new ArrayList<>())
-                    .add(new Blob(b.type().code(), b.id().bytes(), b.offset(), b.length(), b.rawLength()));
+            byPack.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(e.blob());
         }
-        List<Pack> packs = new ArrayList<>(byPack.size());
-        byPack.forEach((id, blobs) -> packs.add(new Pack(id.bytes(), blobs)));
-        try {
-            return CBOR.writeValueAsBytes(new Doc(VERSION, packs));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + entries.size() * 64);
+        byte[] id = new byte[BlobId.LENGTH];
+        try (JsonGenerator g = CBOR.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", VERSION);
+            g.writeFieldName("packs");
+            g.writeStartArray(byPack, byPack.size());
+            for (Map.Entry<BlobId, List<PackedBlob>> p : byPack.entrySet()) {
+                g.writeStartObject();
+                p.getKey().copyTo(id, 0);
+                g.writeFieldName("id");
+                g.writeBinary(id);
+                g.writeFieldName("blobs");
+                g.writeStartArray(p.getValue(), p.getValue().size());
+                for (PackedBlob b : p.getValue()) {
+                    g.writeStartObject();
+                    g.writeNumberField("t", b.type().code());
+                    b.id().copyTo(id, 0);
+                    g.writeFieldName("id");
+                    g.writeBinary(id);
+                    g.writeNumberField("o", b.offset());
+                    g.writeNumberField("l", b.length());
+                    g.writeNumberField("r", b.rawLength());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("CBOR encoding failed", e);
         }
+        return out.toByteArray();
     }
 
     /** Decodes an index file's plaintext. */
