@@ -26,6 +26,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,13 +112,18 @@ class S3FaultsTest {
 
     @Test
     void theServerGoingAwayFailsTheRunCleanlyAndTheNextRunCompletes() throws Exception {
-        AtomicBoolean stopped = new AtomicBoolean();
+        // Other threads' requests may fail (and the run end) while the server is still stopping: the run's failure
+        // is checked against the stop having begun, and the restart waits for the stop to end.
+        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
         FaultyHttpClient client = FaultyHttpClient.atDataPut(3, () -> {
+            stopping.set(true);
             try {
                 server.stop();
-                stopped.set(true);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
+            } finally {
+                stopped.countDown();
             }
         });
         BlobStore dying = RetryingBlobStore.wrap(FaultyHttpClient.store(settings.withTimeout(Duration.ofSeconds(2)),
@@ -125,7 +132,8 @@ class S3FaultsTest {
             assertThatThrownBy(() -> backup(repo, "catalog")).isInstanceOf(IOException.class)
                     .hasMessageContaining("failed after 3 attempts");
         }
-        assertThat(stopped).isTrue();
+        assertThat(stopping).isTrue();
+        assertThat(stopped.await(60, TimeUnit.SECONDS)).as("server stopped").isTrue();
         server.restart();
         try (Repository repo = open(S3BlobStore.open(settings))) {
             assertThat(Checker.checkStructure(repo).problems()).as("the repository is valid").isEmpty();
