@@ -7,6 +7,9 @@ if [ -z "${ROCKSDB_MUSL_LIBC:-}" ]; then
   if ls /lib/ld-musl-* >/dev/null 2>&1; then ROCKSDB_MUSL_LIBC=true; else ROCKSDB_MUSL_LIBC=false; fi
   export ROCKSDB_MUSL_LIBC
 fi
+# Two malloc arenas unless set: see bin/cairn.
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+export MALLOC_ARENA_MAX
 # The class-data archive made when the image was built (see bin/cairn and the Dockerfile); CAIRN_CLASS_DATA=make
 # runs the training workload that makes it, =off runs without it.
 main=dev.cairn.cli.Cairn
