@@ -47,8 +47,9 @@ public final class BlobCodec implements AutoCloseable {
     private final byte[] nonce = new byte[NONCE];
     private final byte[] aad = new byte[1 + BlobId.LENGTH];
     /**
-     * Kept between calls and grown (doubling) to fit the largest data or tree blob sealed or opened; whole objects (index files, pack headers, snapshots) use a one-off array instead, so that a
-     * codec that once sealed a 7 MB index file does not keep 10 MB for the rest of the run.
+     * Kept between calls and grown (doubling) to fit the largest data or tree blob sealed or opened; whole objects
+     * (index files, pack headers, snapshots) use a one-off array instead, so that a codec that once sealed a 7 MB
+     * index file does not keep 10 MB for the rest of the run.
      */
     private byte[] scratch = new byte[64 * 1024];
     /** Where the last {@code payload} or {@code decrypt} wrote: {@link #scratch} or a one-off array. */

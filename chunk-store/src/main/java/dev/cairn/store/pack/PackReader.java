@@ -69,7 +69,8 @@ public final class PackReader {
 
     private static List<PackedBlob> decodeHeader(byte[] h, long headerStart, String what)
             throws CorruptObjectException {
-        List<PackedBlob> out = new ArrayList<>(Math.max(0, (h.length - PackWriter.HEADER_PREFIX) / PackWriter.ENTRY_SIZE));
+        int entries = (h.length - PackWriter.HEADER_PREFIX) / PackWriter.ENTRY_SIZE;
+        List<PackedBlob> out = new ArrayList<>(Math.max(0, entries));
         decodeHeader(h, headerStart, what, (i, type, p, offset, len, raw) ->
                 out.add(new PackedBlob(type, BlobId.of(h, p), offset, len, raw)));
         return out;

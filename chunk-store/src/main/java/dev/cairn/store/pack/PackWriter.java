@@ -72,8 +72,8 @@ public final class PackWriter {
      * largest the sealed header can be, and its length field. The buffer never needs more than this.
      */
     public long sizeWith(int sealedLength) {
-        return (long) buf.size() + sealedLength + codec.maxSealedLength(HEADER_PREFIX + ENTRY_SIZE * (blobs.size() + 1))
-                + 4;
+        int header = HEADER_PREFIX + ENTRY_SIZE * (blobs.size() + 1);
+        return (long) buf.size() + sealedLength + codec.maxSealedLength(header) + 4;
     }
 
     /** Bytes of sealed blobs so far. */

@@ -82,12 +82,14 @@ class PackWriterTest {
             List<PackedBlob> ok = p.blobs();
             PackReader.checkHeader(p.buffer(), p.length(), codec, ok, "pack");
             PackedBlob first = ok.get(0);
+            int len = first.length();
+            int raw = first.rawLength();
             List<List<PackedBlob>> wrong = List.of(
                     ok.subList(0, 4),
                     concat(ok, new PackedBlob(BlobType.DATA, first.id(), 0, 1, 1)),
-                    replaceFirst(ok, new PackedBlob(BlobType.TREE, first.id(), 0, first.length(), first.rawLength())),
-                    replaceFirst(ok, new PackedBlob(BlobType.DATA, ok.get(1).id(), 0, first.length(), first.rawLength())),
-                    replaceFirst(ok, new PackedBlob(BlobType.DATA, first.id(), 0, first.length(), first.rawLength() + 1)));
+                    replaceFirst(ok, new PackedBlob(BlobType.TREE, first.id(), 0, len, raw)),
+                    replaceFirst(ok, new PackedBlob(BlobType.DATA, ok.get(1).id(), 0, len, raw)),
+                    replaceFirst(ok, new PackedBlob(BlobType.DATA, first.id(), 0, len, raw + 1)));
             for (List<PackedBlob> other : wrong) {
                 assertThatThrownBy(() -> PackReader.checkHeader(p.buffer(), p.length(), codec, other, "pack"))
                         .isInstanceOf(CorruptObjectException.class);
