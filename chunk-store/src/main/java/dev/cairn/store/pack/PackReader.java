@@ -26,6 +26,12 @@ public final class PackReader {
     /** Parses the header of a pack held in the first {@code length} bytes of {@code pack}. */
     public static List<PackedBlob> parse(byte[] pack, int length, BlobCodec codec, String what)
             throws CorruptObjectException {
+        int headerStart = headerStart(pack, length, what);
+        return decodeHeader(openHeader(pack, length, headerStart, codec, what), headerStart, what);
+    }
+
+    /** Where the sealed header of the pack in the first {@code length} bytes of {@code pack} starts. */
+    private static int headerStart(byte[] pack, int length, String what) throws CorruptObjectException {
         if (length < 4) {
             throw new CorruptObjectException(what, "only " + length + " bytes");
         }
@@ -35,8 +41,12 @@ public final class PackReader {
             throw new CorruptObjectException(what, "header length " + headerLen + " does not fit in " + length
                     + " bytes (truncated?)");
         }
-        return decodeHeader(codec.open(BlobKind.PACK_HEADER, null, pack, (int) headerStart, headerLen, what + " header"),
-                headerStart, what);
+        return (int) headerStart;
+    }
+
+    private static byte[] openHeader(byte[] pack, int length, int headerStart, BlobCodec codec, String what)
+            throws CorruptObjectException {
+        return codec.open(BlobKind.PACK_HEADER, null, pack, headerStart, length - 4 - headerStart, what + " header");
     }
 
     /** Reads the header of a stored pack with one or two ranged reads of its tail. */
@@ -122,16 +132,8 @@ public final class PackReader {
      */
     static void checkHeader(byte[] pack, int length, BlobCodec codec, List<PackedBlob> expected, String what)
             throws CorruptObjectException {
-        if (length < 4) {
-            throw new CorruptObjectException(what, "only " + length + " bytes");
-        }
-        int headerLen = getInt(pack, length - 4);
-        long headerStart = (long) length - 4 - headerLen;
-        if (headerLen <= 0 || headerStart < 0) {
-            throw new CorruptObjectException(what, "header length " + headerLen + " does not fit in " + length
-                    + " bytes");
-        }
-        byte[] h = codec.open(BlobKind.PACK_HEADER, null, pack, (int) headerStart, headerLen, what + " header");
+        int headerStart = headerStart(pack, length, what);
+        byte[] h = openHeader(pack, length, headerStart, codec, what);
         int count = decodeHeader(h, headerStart, what, (i, type, p, offset, len, raw) -> {
             PackedBlob b = i < expected.size() ? expected.get(i) : null;
             if (b == null || b.type() != type || b.offset() != offset || b.length() != len || b.rawLength() != raw
