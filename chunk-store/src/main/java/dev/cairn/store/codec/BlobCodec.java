@@ -52,8 +52,6 @@ public final class BlobCodec implements AutoCloseable {
      * index file does not keep 10 MB for the rest of the run.
      */
     private byte[] scratch = new byte[64 * 1024];
-    /** Where the last {@code payload} or {@code decrypt} wrote: {@link #scratch} or a one-off array. */
-    private byte[] work;
 
     BlobCodec(SecretKey key, Compression compression) {
         this.key = key;
@@ -96,9 +94,8 @@ public final class BlobCodec implements AutoCloseable {
      * room for {@link #maxSealedLength}. Returns the sealed length.
      */
     public int seal(BlobKind kind, BlobId id, byte[] raw, int off, int len, byte[] out, int outOff) {
-        int payloadLen = payload(kind, raw, off, len);
-        byte[] buf = work;
-        work = null;
+        byte[] buf = buffer(kind, 1 + 4 + (int) Math.max(len, Zstd.compressBound(len)));
+        int payloadLen = payload(buf, raw, off, len);
         int aadLen = aad(kind, id);
         if (key == null) {
             System.arraycopy(buf, 0, out, outOff, payloadLen);
@@ -133,10 +130,8 @@ public final class BlobCodec implements AutoCloseable {
         }
     }
 
-    /** Writes codec byte and body into {@link #work}; returns the payload length. */
-    private int payload(BlobKind kind, byte[] raw, int off, int len) {
-        int bound = 1 + 4 + (int) Math.max(len, Zstd.compressBound(len));
-        byte[] buf = work(kind, bound);
+    /** Writes codec byte and body into {@code buf}, which has room for the bound; returns the payload length. */
+    private int payload(byte[] buf, byte[] raw, int off, int len) {
         if (compression.enabled() && len > 0) {
             int n = (int) zc.compressByteArray(buf, 5, buf.length - 5, raw, off, len);
             if (n + 4 < len) {
@@ -153,17 +148,15 @@ public final class BlobCodec implements AutoCloseable {
         return 1 + len;
     }
 
-    /** Sets {@link #work} to an array of at least {@code n} bytes for a {@code kind}, and returns it. */
-    private byte[] work(BlobKind kind, int n) {
+    /** An array of at least {@code n} bytes to work in for a {@code kind}: the scratch, or a one-off array. */
+    private byte[] buffer(BlobKind kind, int n) {
         if (scratch.length < n) {
             if (kind != BlobKind.DATA && kind != BlobKind.TREE) {
-                work = new byte[n];
-                return work;
+                return new byte[n];
             }
             scratch = new byte[Math.max(n, scratch.length * 2)];
         }
-        work = scratch;
-        return work;
+        return scratch;
     }
 
     /** Bytes of scratch kept between calls (for tests). */
@@ -192,10 +185,8 @@ public final class BlobCodec implements AutoCloseable {
             int payloadLen = checkPlain(kind, id, sealed, off, len, what);
             return body(sealed, off, payloadLen, what);
         }
-        int payloadLen = decrypt(kind, id, sealed, off, len, what);
-        byte[] plain = work;
-        work = null;
-        return body(plain, 0, payloadLen, what);
+        byte[] plain = buffer(kind, len - NONCE - TAG);
+        return body(plain, 0, decrypt(kind, id, sealed, off, len, plain, what), what);
     }
 
     /** Opens a whole sealed array. */
@@ -213,8 +204,7 @@ public final class BlobCodec implements AutoCloseable {
         if (key == null) {
             checkPlain(kind, id, sealed, off, len, what);
         } else {
-            decrypt(kind, id, sealed, off, len, what);
-            work = null;
+            decrypt(kind, id, sealed, off, len, buffer(kind, len - NONCE - TAG), what);
         }
     }
 
@@ -235,8 +225,8 @@ public final class BlobCodec implements AutoCloseable {
         return payloadLen;
     }
 
-    /** Decrypts into {@link #work}; returns the payload length. */
-    private int decrypt(BlobKind kind, BlobId id, byte[] sealed, int off, int len, String what)
+    /** Decrypts into {@code plain}, which has room for {@code len - NONCE - TAG} bytes; returns the payload length. */
+    private int decrypt(BlobKind kind, BlobId id, byte[] sealed, int off, int len, byte[] plain, String what)
             throws CorruptObjectException {
         if (len < NONCE + TAG + 1) {
             throw new CorruptObjectException(what, "only " + len + " bytes");
@@ -249,7 +239,6 @@ public final class BlobCodec implements AutoCloseable {
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, sealed, off, NONCE));
             cipher.updateAAD(aad, 0, aadLen);
-            byte[] plain = work(kind, len - NONCE - TAG);
             return cipher.doFinal(sealed, off + NONCE, len - NONCE, plain, 0);
         } catch (AEADBadTagException e) {
             throw new CorruptObjectException(what, "authentication failed");
