@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -123,38 +124,34 @@ public final class PackAssembler implements AutoCloseable {
         }
     }
 
-    private void giveBack(Sealer s) {
-        synchronized (idle) {
-            idle.push(s);
-            idle.notify();
+    /** Runs {@code work} with a borrowed codec, given back as soon as it returns (uploads come after). */
+    private <T> T withSealer(Function<Sealer, T> work) throws IOException {
+        Sealer s = borrow();
+        try {
+            return work.apply(s);
+        } finally {
+            synchronized (idle) {
+                idle.push(s);
+                idle.notify();
+            }
         }
     }
 
     /** Adds a blob; may store a pack (and an index file) when the open pack is full. */
     public void add(BlobType type, BlobId id, byte[] raw, int off, int len) throws IOException {
-        Sealer s = borrow();
-        Full full;
-        try {
+        storeIfFull(withSealer(s -> {
             byte[] sealed = s.scratch(s.codec.maxSealedLength(len));
             int n = s.codec.seal(type.kind(), id, raw, off, len, sealed, 0);
-            full = append(s, type, id, sealed, 0, n, len);
-        } finally {
-            giveBack(s);
-        }
-        if (full != null) {
-            store(full);
-        }
+            return append(s, type, id, sealed, 0, n, len);
+        }));
     }
 
     /** Adds a blob that is already sealed ({@code b.length()} bytes of {@code src} from {@code off}). */
     public void addSealed(PackedBlob b, byte[] src, int off) throws IOException {
-        Sealer s = borrow();
-        Full full;
-        try {
-            full = append(s, b.type(), b.id(), src, off, b.length(), b.rawLength());
-        } finally {
-            giveBack(s);
-        }
+        storeIfFull(withSealer(s -> append(s, b.type(), b.id(), src, off, b.length(), b.rawLength())));
+    }
+
+    private void storeIfFull(Full full) throws IOException {
         if (full != null) {
             store(full);
         }
@@ -183,12 +180,8 @@ public final class PackAssembler implements AutoCloseable {
             }
             w.addSealed(type, id, src, off, len, rawLen);
         }
-        return full == null ? null : finish(full, s.codec);
-    }
-
-    /** Finishes {@code w}; a writer whose pack fails its check is dropped, never reused. */
-    private static Full finish(PackWriter w, BlobCodec codec) {
-        return new Full(w, w.finish(codec));
+        // A writer whose pack fails its check (it throws) is dropped, never reused.
+        return full == null ? null : new Full(full, full.finish(s.codec));
     }
 
     /**
@@ -237,14 +230,7 @@ public final class PackAssembler implements AutoCloseable {
         if (entries.isEmpty()) {
             return;
         }
-        Sealer s = borrow();
-        SealedObjects.Sealed sealed;
-        try {
-            sealed = IndexFile.seal(s.codec, entries);
-        } finally {
-            giveBack(s);
-        }
-        ObjectName name = SealedObjects.store(store, sealed);
+        ObjectName name = SealedObjects.store(store, withSealer(s -> IndexFile.seal(s.codec, entries)));
         synchronized (lock) {
             written.add(new WrittenIndex(name.id(), entries));
             hasWritten = true;
@@ -262,17 +248,9 @@ public final class PackAssembler implements AutoCloseable {
             open.clear();
         }
         for (PackWriter w : partial) {
-            if (w.isEmpty()) {
-                continue;
+            if (!w.isEmpty()) {
+                store(withSealer(s -> new Full(w, w.finish(s.codec))));
             }
-            Sealer s = borrow();
-            Full full;
-            try {
-                full = finish(w, s.codec);
-            } finally {
-                giveBack(s);
-            }
-            store(full);
         }
         List<IndexEntry> due;
         synchronized (lock) {
