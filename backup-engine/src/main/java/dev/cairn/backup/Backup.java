@@ -40,7 +40,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -357,68 +359,102 @@ public final class Backup {
         };
     }
 
+    /**
+     * Walks one directory: lists it, starts each entry in name order against the parent's entry of that name, and
+     * saves its tree once every entry is done. The future yields null when the directory is left out.
+     *
+     * <p>Kept in small methods: this is the scan's hottest loop, and the JIT compiles (and, when a profile changes,
+     * recompiles) each piece on its own instead of one large unit with everything inlined.
+     */
     private CompletableFuture<Node> directory(Path dir, Node node, Node parent, long rootDevice) {
-        if (options.excludes().oneFileSystem() && node.deviceId() != rootDevice) {
-            // Another filesystem's mount point: kept as an empty directory.
-            try {
+        try {
+            if (options.excludes().oneFileSystem() && node.deviceId() != rootDevice) {
+                // Another filesystem's mount point: kept as an empty directory.
                 return CompletableFuture.completedFuture(finishDirectory(node, null, List.of()));
-            } catch (IOException e) {
-                return CompletableFuture.failedFuture(e);
             }
+            Child[] children = list(dir);
+            if (children == null || hasExcludeMarker(children)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Tree parentTree = parent != null && parent.type() == NodeType.DIRECTORY
+                    ? scanReaders.get().tree(parent.subtree()) : null;
+            CompletableFuture<Node>[] entries = startEntries(children, parentTree, rootDevice);
+            return CompletableFuture.allOf(entries).thenApply(v -> finishListed(node, parent, entries));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        List<Path> children = new ArrayList<>();
+    }
+
+    /** A directory's entry: its name (the bytes on disk) and its path. */
+    private record Child(FileName name, Path path) {
+    }
+
+    /**
+     * The entries of {@code dir} sorted by name, or null when it vanished or cannot be listed (warned about).
+     */
+    private Child[] list(Path dir) throws IOException {
+        List<Child> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                children.add(p);
+                children.add(new Child(RawPaths.name(p), p));
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             warn(dir, "vanished before it was listed");
-            return CompletableFuture.completedFuture(null);
+            return null;
         } catch (AccessDeniedException e) {
             warn(dir, "permission denied");
-            return CompletableFuture.completedFuture(null);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
+            return null;
         }
-        List<FileName> names = new ArrayList<>(children.size());
-        List<Integer> order = new ArrayList<>(children.size());
-        for (int i = 0; i < children.size(); i++) {
-            names.add(RawPaths.name(children.get(i)));
-            order.add(i);
+        Child[] sorted = children.toArray(Child[]::new);
+        Arrays.sort(sorted, BY_NAME);
+        return sorted;
+    }
+
+    private static final Comparator<Child> BY_NAME = (a, b) -> a.name().compareTo(b.name());
+
+    /** Whether the directory holds one of the exclude-if-present marker files. */
+    private boolean hasExcludeMarker(Child[] children) {
+        List<String> markers = options.excludes().ifPresent();
+        if (markers.isEmpty()) {
+            return false;
         }
-        for (String marker : options.excludes().ifPresent()) {
-            if (names.contains(FileName.of(marker))) {
-                return CompletableFuture.completedFuture(null);
-            }
-        }
-        order.sort((a, b) -> names.get(a).compareTo(names.get(b)));
-        Tree parentTree;
-        try {
-            parentTree = parent != null && parent.type() == NodeType.DIRECTORY
-                    ? scanReaders.get().tree(parent.subtree()) : null;
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        List<CompletableFuture<Node>> futures = new ArrayList<>(children.size());
-        ParentMerge.Walk parents = new ParentMerge.Walk(parentTree);
-        for (int i : order) {
-            FileName childName = names.get(i);
-            futures.add(entry(children.get(i), childName, parents.find(childName), rootDevice));
-        }
-        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<Node> nodes = new ArrayList<>(futures.size());
-            for (CompletableFuture<Node> f : futures) {
-                Node n = f.join();
-                if (n != null) {
-                    nodes.add(n);
+        for (String marker : markers) {
+            FileName m = FileName.of(marker);
+            for (Child c : children) {
+                if (c.name().equals(m)) {
+                    return true;
                 }
             }
-            try {
-                return finishDirectory(node, parent, nodes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        }
+        return false;
+    }
+
+    /** Starts every entry of a listed directory, in name order, each against its parent entry. */
+    private CompletableFuture<Node>[] startEntries(Child[] children, Tree parentTree, long rootDevice) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Node>[] entries = new CompletableFuture[children.length];
+        ParentMerge.Walk parents = new ParentMerge.Walk(parentTree);
+        for (int i = 0; i < children.length; i++) {
+            Child c = children[i];
+            entries[i] = entry(c.path(), c.name(), parents.find(c.name()), rootDevice);
+        }
+        return entries;
+    }
+
+    /** The directory's node once every entry is done: the entries left out dropped, its tree saved. */
+    private Node finishListed(Node node, Node parent, CompletableFuture<Node>[] entries) {
+        List<Node> nodes = new ArrayList<>(entries.length);
+        for (CompletableFuture<Node> f : entries) {
+            Node n = f.join();
+            if (n != null) {
+                nodes.add(n);
             }
-        });
+        }
+        try {
+            return finishDirectory(node, parent, nodes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Node finishDirectory(Node node, Node parent, List<Node> children) throws IOException {
