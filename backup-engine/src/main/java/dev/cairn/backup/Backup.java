@@ -40,7 +40,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -372,7 +371,7 @@ public final class Backup {
                 // Another filesystem's mount point: kept as an empty directory.
                 return CompletableFuture.completedFuture(finishDirectory(node, null, List.of()));
             }
-            Child[] children = list(dir);
+            List<Child> children = list(dir);
             if (children == null || hasExcludeMarker(children)) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -392,7 +391,7 @@ public final class Backup {
     /**
      * The entries of {@code dir} sorted by name, or null when it vanished or cannot be listed (warned about).
      */
-    private Child[] list(Path dir) throws IOException {
+    private List<Child> list(Path dir) throws IOException {
         List<Child> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -405,15 +404,16 @@ public final class Backup {
             warn(dir, "permission denied");
             return null;
         }
-        Child[] sorted = children.toArray(Child[]::new);
-        Arrays.sort(sorted, BY_NAME);
-        return sorted;
+        // Sorted as a list, not as a Child[]: the JIT's sort is shared with every other sort of the run, and an
+        // array of a type of its own made it trap and recompile (array_check) five times in a first backup.
+        children.sort(BY_NAME);
+        return children;
     }
 
     private static final Comparator<Child> BY_NAME = (a, b) -> a.name().compareTo(b.name());
 
     /** Whether the directory holds one of the exclude-if-present marker files. */
-    private boolean hasExcludeMarker(Child[] children) {
+    private boolean hasExcludeMarker(List<Child> children) {
         List<String> markers = options.excludes().ifPresent();
         if (markers.isEmpty()) {
             return false;
@@ -430,12 +430,12 @@ public final class Backup {
     }
 
     /** Starts every entry of a listed directory, in name order, each against its parent entry. */
-    private CompletableFuture<Node>[] startEntries(Child[] children, Tree parentTree, long rootDevice) {
+    private CompletableFuture<Node>[] startEntries(List<Child> children, Tree parentTree, long rootDevice) {
         @SuppressWarnings("unchecked")
-        CompletableFuture<Node>[] entries = new CompletableFuture[children.length];
+        CompletableFuture<Node>[] entries = new CompletableFuture[children.size()];
         ParentMerge.Walk parents = new ParentMerge.Walk(parentTree);
-        for (int i = 0; i < children.length; i++) {
-            Child c = children[i];
+        for (int i = 0; i < entries.length; i++) {
+            Child c = children.get(i);
             entries[i] = entry(c.path(), c.name(), parents.find(c.name()), rootDevice);
         }
         return entries;
