@@ -195,6 +195,93 @@ class BackupTest {
         }
     }
 
+    /** Runs {@code action} on each entry the scanner has stat'ed, before the entry is listed or read. */
+    static BackupProgress onScanned(java.util.function.Consumer<Path> action) {
+        return new BackupProgress() {
+            @Override
+            public void scanned(Path path, long size) {
+                action.accept(path);
+            }
+
+            @Override
+            public void file(Path path, long size, long bytesRead) {
+            }
+
+            @Override
+            public void warning(String message) {
+            }
+        };
+    }
+
+    static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aDirectoryThatVanishesBeforeItIsListedIsAWarningAndTheRestIsBackedUp() throws IOException {
+        BackupResult first = backup();
+        // a/b is removed after its lstat and before it is listed; "empty" becomes a regular file in that window.
+        BackupResult res = Backup.run(repo, catalog, BackupOptions.of(List.of(src)), onScanned(p -> {
+            try {
+                if (p.endsWith("a/b")) {
+                    deleteTree(p);
+                } else if (p.endsWith("empty")) {
+                    Files.delete(p);
+                    Files.writeString(p, "now a file");
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        assertThat(res.exitCode()).isEqualTo(BackupResult.EXIT_PARTIAL);
+        assertThat(res.parentId()).isEqualTo(first.snapshotId());
+        assertThat(res.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("vanished before it was listed"));
+        assertThat(String.join("\n", res.warnings())).contains(src.resolve("a/b").toString())
+                .contains(src.resolve("empty").toString());
+        try (MetadataReader r = reader()) {
+            assertThat(lookup(r, res.snapshotId(), "a/b")).isNull();
+            assertThat(lookup(r, res.snapshotId(), "empty")).isNull();
+            assertThat(content(r, lookup(r, res.snapshotId(), "a/hello.txt"))).isEqualTo(
+                    "hello\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(content(r, lookup(r, res.snapshotId(), "big.bin")))
+                    .isEqualTo(Files.readAllBytes(src.resolve("big.bin")));
+        }
+        // The next run takes the file that replaced the directory, against a parent without either entry.
+        BackupResult next = backup();
+        assertThat(next.warnings()).isEmpty();
+        try (MetadataReader r = reader()) {
+            assertThat(lookup(r, next.snapshotId(), "empty").type()).isEqualTo(NodeType.FILE);
+            assertThat(lookup(r, next.snapshotId(), "a/b")).isNull();
+        }
+    }
+
+    @Test
+    void unreadableFilesAndDirectoriesAreWarningsWhenNotRoot() throws IOException {
+        // Root reads through any mode bits (CAP_DAC_OVERRIDE), so this can only be shown as another user.
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "running as root: mode bits do not deny root");
+        Files.setPosixFilePermissions(src.resolve("a/b"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(src.resolve("big.bin"), PosixFilePermissions.fromString("---------"));
+        try {
+            BackupResult res = backup();
+            assertThat(res.exitCode()).isEqualTo(BackupResult.EXIT_PARTIAL);
+            assertThat(res.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("permission denied"));
+            try (MetadataReader r = reader()) {
+                assertThat(lookup(r, res.snapshotId(), "a/b")).isNull();
+                assertThat(lookup(r, res.snapshotId(), "big.bin")).isNull();
+                assertThat(lookup(r, res.snapshotId(), "a/hello.txt")).isNotNull();
+            }
+        } finally {
+            Files.setPosixFilePermissions(src.resolve("a/b"), PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     @Test
     void snapshotLabelsAndMissingSources() throws IOException {
         BackupResult res = Backup.run(repo, catalog, BackupOptions.of(List.of(src)).withTags(List.of("nightly"))
