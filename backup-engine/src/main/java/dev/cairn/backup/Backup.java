@@ -12,6 +12,7 @@ import dev.cairn.catalog.model.NodeType;
 import dev.cairn.catalog.model.Snapshot;
 import dev.cairn.catalog.model.Tree;
 import dev.cairn.store.BlobId;
+import dev.cairn.store.DirectIo;
 import dev.cairn.store.ObjectName;
 import dev.cairn.store.ObjectType;
 import dev.cairn.store.chunker.FastCdc;
@@ -80,6 +81,9 @@ public final class Backup {
     /** Chunk slots per thread: chunks read and waiting for, or being sealed by, a sealer. */
     private static final int CHUNK_SLOTS_PER_THREAD = 2;
 
+    /** Files of at least this size are read with direct reads ({@link DirectIo}). */
+    static final long DIRECT_READ_MIN = 16 << 20;
+
     private final Repository repo;
     private final Catalog catalog;
     private final BackupOptions options;
@@ -111,6 +115,7 @@ public final class Backup {
     private FastCdc chunker;
     private ThreadLocal<ChunkIdHasher> hashers;
     private ThreadLocal<byte[]> chunkBuffers;
+    private ThreadLocal<java.nio.ByteBuffer> directBuffers;
     private ThreadLocal<byte[]> smallBuffers;
     private int smallFileLimit;
 
@@ -159,6 +164,7 @@ public final class Backup {
             chunker = repo.chunker();
             hashers = ThreadLocal.withInitial(repo::newIdHasher);
             chunkBuffers = ThreadLocal.withInitial(() -> new byte[chunker.bufferSize()]);
+            directBuffers = ThreadLocal.withInitial(DirectIo::newBuffer);
             smallFileLimit = chunker.params().minSize();
             smallBuffers = ThreadLocal.withInitial(() -> new byte[smallFileLimit + 1]);
             workers = Executors.newFixedThreadPool(options.threads(), r -> {
@@ -543,15 +549,13 @@ public final class Backup {
         Set<BlobId> parentChunks = parent == null || parent.content() == null || parent.content().isEmpty() ? Set.of()
                 : new HashSet<>(parent.content());
         long read = 0;
-        // A channel reads through a per-thread direct buffer the JDK keeps, where a FileInputStream would
-        // allocate and free a native buffer on every read.
-        FileChannel ch;
+        InputStream in;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            in = openChunked(path, node.size());
         } catch (IOException e) {
             return unreadable(path, e);
         }
-        try (ch; InputStream in = Channels.newInputStream(ch)) {
+        try (in) {
             FastCdc.Stream s = chunker.stream(in, chunkBuffers.get());
             while (failure.get() == null) {
                 boolean more;
@@ -578,6 +582,19 @@ public final class Backup {
             ids.add(sealed(c));
         }
         return finishFile(path, node, parent, ids, read);
+    }
+
+    /**
+     * Opens a file for the chunker. A large file is read past the page cache: it is read once, its bytes would
+     * cost the kernel a copy each, and they would push the node's own working set out of memory. Smaller ones go
+     * through a channel, which reads through a per-thread direct buffer the JDK keeps (a FileInputStream would
+     * allocate and free a native buffer on every read).
+     */
+    private InputStream openChunked(Path path, long size) throws IOException {
+        if (size >= DIRECT_READ_MIN) {
+            return DirectIo.openForRead(path, directBuffers.get());
+        }
+        return Channels.newInputStream(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
 
     /**

@@ -58,8 +58,12 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         return root.resolve(name.path());
     }
 
-    /** Bytes per write call when storing an object. */
-    private static final int WRITE_SLICE = 1 << 20;
+    /** Objects of at least this size (packs) are written with direct writes ({@link DirectIo}). */
+    static final int DIRECT_WRITE_MIN = 1 << 20;
+
+    /** Aligned buffers for direct writes, one per concurrent put, kept for the next ones. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> directBuffers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Override
     public void put(ObjectName name, byte[] content) throws IOException {
@@ -81,16 +85,22 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         RANDOM.nextBytes(suffix);
         Path tmp = tmpDir.resolve(name.id() + "." + HexFormat.of().formatHex(suffix));
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                // In slices: the JDK stages each write through a native buffer of the size written, and keeps
-                // it per thread; a whole pack at a time would pin a pack-sized native buffer to every thread.
-                for (int off = 0; off < length; ) {
-                    ByteBuffer buf = ByteBuffer.wrap(content, off, Math.min(WRITE_SLICE, length - off));
-                    while (buf.hasRemaining()) {
-                        off += ch.write(buf);
-                    }
+            if (length >= DIRECT_WRITE_MIN) {
+                // A pack: written past the page cache (it is read back only by a restore or a check).
+                ByteBuffer buf = directBuffers.poll();
+                if (buf == null) {
+                    buf = DirectIo.newBuffer();
                 }
-                ch.force(true);
+                try {
+                    DirectIo.writeNewFile(tmp, content, length, buf);
+                } finally {
+                    directBuffers.offer(buf);
+                }
+            } else {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    DirectIo.writeBuffered(ch, content, 0, length);
+                    ch.force(true);
+                }
             }
             try {
                 Files.createLink(target, tmp);

@@ -27,6 +27,24 @@ class LocalDirectoryBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void packSizedObjectsWrittenPastThePageCacheReadBackWholeAndInRanges() throws IOException {
+        java.util.Random random = new java.util.Random(3);
+        int min = LocalDirectoryBlobStore.DIRECT_WRITE_MIN;
+        int n = 0;
+        for (int size : new int[] {min - 1, min, 5 * 1024 * 1024 + 123}) {
+            byte[] content = new byte[size];
+            random.nextBytes(content);
+            ObjectName name = data(100 + n++);
+            store.put(name, content);
+            assertThat(store.get(name)).isEqualTo(content);
+            assertThat(store.get(name, size - 1000, 1000))
+                    .isEqualTo(java.util.Arrays.copyOfRange(content, size - 1000, size));
+            assertThat(store.stat(name)).get().extracting(ObjectInfo::size).isEqualTo((long) size);
+        }
+        assertThat(dir.resolve("repo/tmp")).isEmptyDirectory();
+    }
+
+    @Test
     void leftoversOfInterruptedPutsAreInvisible() throws IOException {
         Path tmp = dir.resolve("repo/tmp");
         Files.createDirectories(tmp);
