@@ -115,7 +115,8 @@ public final class Backup {
     private FastCdc chunker;
     private ThreadLocal<ChunkIdHasher> hashers;
     private ThreadLocal<byte[]> chunkBuffers;
-    private ThreadLocal<java.nio.ByteBuffer> directBuffers;
+    private ThreadLocal<java.nio.ByteBuffer[]> directBuffers;
+    private ExecutorService readAhead;
     private ThreadLocal<byte[]> smallBuffers;
     private int smallFileLimit;
 
@@ -164,7 +165,8 @@ public final class Backup {
             chunker = repo.chunker();
             hashers = ThreadLocal.withInitial(repo::newIdHasher);
             chunkBuffers = ThreadLocal.withInitial(() -> new byte[chunker.bufferSize()]);
-            directBuffers = ThreadLocal.withInitial(DirectIo::newBuffer);
+            directBuffers = ThreadLocal.withInitial(() -> new java.nio.ByteBuffer[] {DirectIo.newBuffer(),
+                DirectIo.newBuffer()});
             smallFileLimit = chunker.params().minSize();
             smallBuffers = ThreadLocal.withInitial(() -> new byte[smallFileLimit + 1]);
             workers = Executors.newFixedThreadPool(options.threads(), r -> {
@@ -173,6 +175,12 @@ public final class Backup {
                 return t;
             });
             inFlight = new Semaphore(options.threads() * IN_FLIGHT_PER_THREAD);
+            // One read ahead at a time per worker: a worker waits only for its own.
+            readAhead = Executors.newFixedThreadPool(options.threads(), r -> {
+                Thread t = new Thread(r, "cairn-backup-read-ahead");
+                t.setDaemon(true);
+                return t;
+            });
             sealers = Executors.newFixedThreadPool(options.threads(), r -> {
                 Thread t = new Thread(r, "cairn-backup-sealer");
                 t.setDaemon(true);
@@ -225,11 +233,13 @@ public final class Backup {
             } finally {
                 scanners.shutdownNow();
                 workers.shutdownNow();
+                readAhead.shutdownNow();
                 sealers.shutdownNow();
                 // After a failure or an interrupt, tasks may still be running: they use the catalog, which the
                 // caller closes when this returns (a native RocksDB handle), so wait for them to end first.
                 awaitQuietly(scanners);
                 awaitQuietly(workers);
+                awaitQuietly(readAhead);
                 awaitQuietly(sealers);
                 reader.close();
                 for (MetadataReader r : readers) {
@@ -585,14 +595,15 @@ public final class Backup {
     }
 
     /**
-     * Opens a file for the chunker. A large file is read past the page cache: it is read once, its bytes would
-     * cost the kernel a copy each, and they would push the node's own working set out of memory. Smaller ones go
-     * through a channel, which reads through a per-thread direct buffer the JDK keeps (a FileInputStream would
-     * allocate and free a native buffer on every read).
+     * Opens a file for the chunker. A large file is read past the page cache, the next block read ahead while the
+     * chunker cuts the current one: it is read once, its bytes would cost the kernel a copy each, and they would
+     * push the node's own working set out of memory. Smaller ones go through a channel, which reads through a
+     * per-thread direct buffer the JDK keeps (a FileInputStream would allocate and free a native buffer on every
+     * read).
      */
     private InputStream openChunked(Path path, long size) throws IOException {
         if (size >= DIRECT_READ_MIN) {
-            return DirectIo.openForRead(path, directBuffers.get());
+            return DirectIo.openForRead(path, directBuffers.get(), readAhead);
         }
         return Channels.newInputStream(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }

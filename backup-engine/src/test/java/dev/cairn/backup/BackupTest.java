@@ -371,6 +371,37 @@ class BackupTest {
     }
 
     @Test
+    void aFileReadPastThePageCacheIsStoredWholeAndItsEditsAreFound() throws IOException {
+        // Larger than the direct-read threshold and not a multiple of the alignment.
+        Path big = src.resolve("a/direct.img");
+        byte[] content = new byte[(int) Backup.DIRECT_READ_MIN + 3 * 1024 * 1024 + 12_345];
+        new Random(11).nextBytes(content);
+        Files.write(big, content);
+        BackupResult first = backup();
+        assertThat(first.warnings()).isEmpty();
+        try (MetadataReader r = reader()) {
+            assertThat(content(r, lookup(r, first.snapshotId(), "a/direct.img"))).isEqualTo(content);
+        }
+        // An edit in the middle and bytes appended: the next backup reads it again and stores only what changed.
+        byte[] edited = java.util.Arrays.copyOf(content, content.length + 70_000);
+        for (int i = 0; i < 4096; i++) {
+            edited[9_000_000 + i] ^= (byte) 0x5a;
+        }
+        for (int i = content.length; i < edited.length; i++) {
+            edited[i] = (byte) i;
+        }
+        Files.write(big, edited);
+        BackupResult second = backup();
+        assertThat(second.warnings()).isEmpty();
+        assertThat(second.summary().bytesRead()).isEqualTo(edited.length);
+        assertThat(second.summary().dataAdded()).as("chunks around the edit and the tail only")
+                .isLessThan(content.length / 10);
+        try (MetadataReader r = reader()) {
+            assertThat(content(r, lookup(r, second.snapshotId(), "a/direct.img"))).isEqualTo(edited);
+        }
+    }
+
+    @Test
     void aLargeFileIsSealedInParallelWithItsChunksInOrderAndEachStoredOnce() throws IOException {
         // Runs of a repeated block: many identical chunks reach the sealers at once, from one file.
         Path one = tmp.resolve("one");

@@ -10,6 +10,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Reads and writes of large files that bypass the page cache ({@code O_DIRECT}).
@@ -39,14 +43,23 @@ public final class DirectIo {
     }
 
     /**
-     * Opens {@code path} (not following a symbolic link) to read it without the page cache. The stream reads
-     * through {@code buffer} (from {@link #newBuffer()}), which it uses until it is closed. When the filesystem
-     * refuses direct reads, the stream reads the file through the page cache instead.
+     * Opens {@code path} (not following a symbolic link) to read it without the page cache, through {@code buffer}
+     * (from {@link #newBuffer()}), which the stream uses until it is closed. When the filesystem refuses direct
+     * reads, the stream reads the file through the page cache instead.
      *
      * @throws NoSuchFileException when the file does not exist
      * @throws AccessDeniedException when it cannot be opened for reading
      */
     public static InputStream openForRead(Path path, ByteBuffer buffer) throws IOException {
+        return openForRead(path, new ByteBuffer[] {buffer}, null);
+    }
+
+    /**
+     * As {@link #openForRead(Path, ByteBuffer)}, reading ahead: with two buffers, the block after the one being
+     * consumed is read on {@code readAhead} meanwhile. An executor shared by several streams needs a thread for
+     * each stream open at once (a stream waits for its own read ahead).
+     */
+    public static InputStream openForRead(Path path, ByteBuffer[] buffers, Executor readAhead) throws IOException {
         FileChannel direct;
         try {
             direct = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS,
@@ -57,7 +70,7 @@ public final class DirectIo {
             // The filesystem refuses O_DIRECT (or the path is something it cannot be set on): the page cache.
             return buffered(path);
         }
-        return new DirectInput(path, direct, buffer);
+        return new DirectInput(path, direct, buffers, readAhead);
     }
 
     private static InputStream buffered(Path path) throws IOException {
@@ -170,22 +183,32 @@ public final class DirectIo {
      * A file read with direct reads of {@link #BLOCK} bytes at aligned offsets. After a short read (the end of the
      * file as it was then) the next read starts again at the aligned offset below the first byte not yet delivered
      * and skips what was, so a file that grew meanwhile is read on without an unaligned transfer; a read that brings
-     * nothing new is the end.
+     * nothing new is the end. With two buffers and an executor, the block after a full one is read ahead on the
+     * executor while the caller consumes the current one: direct reads get no read-ahead from the kernel.
      */
     static final class DirectInput extends InputStream {
         private final Path path;
         private final FileChannel ch;
-        private final ByteBuffer buf;
+        private final ByteBuffer[] bufs;
+        private final Executor readAhead;
+        /** The buffer being delivered from. */
+        private ByteBuffer buf;
+        /** The read ahead under way (into the buffer other than {@link #buf}), or null. */
+        private Future<Integer> pending;
+        private ByteBuffer pendingBuf;
+        private long pendingStart;
         /** File offset of the byte after the last one delivered. */
         private long delivered;
         private boolean eof;
         private boolean anyRead;
         private InputStream fallback;
 
-        DirectInput(Path path, FileChannel ch, ByteBuffer buf) {
+        DirectInput(Path path, FileChannel ch, ByteBuffer[] bufs, Executor readAhead) {
             this.path = path;
             this.ch = ch;
-            this.buf = buf;
+            this.bufs = bufs;
+            this.readAhead = bufs.length > 1 ? readAhead : null;
+            this.buf = bufs[0];
             buf.clear().limit(0);
         }
 
@@ -220,34 +243,88 @@ public final class DirectIo {
             }
             long start = delivered & -ALIGNMENT;
             int skip = (int) (delivered - start);
-            buf.clear();
             int n;
-            try {
-                n = readFully(start);
-            } catch (IOException e) {
-                if (anyRead) {
-                    throw e;
+            if (pending != null && pendingStart == start) {
+                n = awaitPending();
+                buf = pendingBuf;
+            } else {
+                awaitQuietly();
+                try {
+                    n = readFully(buf, start);
+                } catch (IOException e) {
+                    if (anyRead) {
+                        throw e;
+                    }
+                    // The filesystem opened the file for direct reads but refuses them: the page cache from here.
+                    ch.close();
+                    fallback = buffered(path);
+                    return false;
                 }
-                // The filesystem opened the file for direct reads but refuses them: the page cache from here.
-                ch.close();
-                fallback = buffered(path);
-                return false;
             }
             anyRead = true;
             if (n <= skip) {
                 eof = true;
-                buf.limit(0);
+                buf.clear().limit(0);
                 return false;
             }
             buf.flip().position(skip);
+            if (n == buf.capacity() && readAhead != null) {
+                ByteBuffer next = buf == bufs[0] ? bufs[1] : bufs[0];
+                long at = start + n;
+                pendingBuf = next;
+                pendingStart = at;
+                FutureTask<Integer> task = new FutureTask<>(() -> readFully(next, at));
+                pending = task;
+                readAhead.execute(task);
+            }
             return true;
         }
 
-        /** Fills the buffer from {@code start}; the bytes read, short only at the end of the file. */
-        private int readFully(long start) throws IOException {
+        private int awaitPending() throws IOException {
+            Future<Integer> p = pending;
+            pending = null;
+            try {
+                return p.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading " + path);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(path + ": " + e.getCause(), e.getCause());
+            }
+        }
+
+        /** Waits for a read ahead still writing into a buffer, ignoring how it ended. */
+        private void awaitQuietly() {
+            if (pending == null) {
+                return;
+            }
+            Future<Integer> p = pending;
+            pending = null;
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    p.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Fills {@code b} from {@code start}; the bytes read, short only at the end of the file. */
+        private int readFully(ByteBuffer b, long start) throws IOException {
+            b.clear();
             int total = 0;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, start + total);
+            while (b.hasRemaining()) {
+                int n = ch.read(b, start + total);
                 if (n <= 0) {
                     break;
                 }
@@ -266,6 +343,8 @@ public final class DirectIo {
 
         @Override
         public void close() throws IOException {
+            // The buffers go back to the caller: no read ahead may still be writing into one.
+            awaitQuietly();
             try {
                 ch.close();
             } finally {

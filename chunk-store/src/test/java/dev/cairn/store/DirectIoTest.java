@@ -73,6 +73,39 @@ class DirectIoTest {
     }
 
     @Test
+    void readingAheadDeliversTheSameBytesAndLeavesNoReadRunningAfterClose() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            ByteBuffer[] two = {buffer, DirectIo.newBuffer()};
+            int b = DirectIo.BLOCK;
+            for (int size : new int[] {0, 1, b - 1, b, b + 1, 2 * b, 5 * b + 4321}) {
+                Path f = dir.resolve("ra" + size);
+                byte[] content = bytes(size);
+                Files.write(f, content);
+                try (InputStream in = DirectIo.openForRead(f, two, pool)) {
+                    assertThat(readAll(in)).as("size %d", size).isEqualTo(content);
+                }
+            }
+            // Closed after one block: the read ahead of the second has ended by the time close returns, and the
+            // buffers serve the next file.
+            Path f = dir.resolve("ra-close");
+            byte[] content = bytes(4 * b);
+            Files.write(f, content);
+            try (InputStream in = DirectIo.openForRead(f, two, pool)) {
+                assertThat(in.readNBytes(10)).isEqualTo(Arrays.copyOf(content, 10));
+            }
+            Path g = dir.resolve("ra-next");
+            byte[] next = bytes(3 * b + 17);
+            Files.write(g, next);
+            try (InputStream in = DirectIo.openForRead(g, two, pool)) {
+                assertThat(readAll(in)).isEqualTo(next);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aFileThatGrowsWhileItIsReadIsReadOn() throws IOException {
         Path f = dir.resolve("growing");
         byte[] first = bytes(DirectIo.BLOCK + 1000);
