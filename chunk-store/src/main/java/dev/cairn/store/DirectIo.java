@@ -29,7 +29,7 @@ import java.util.concurrent.FutureTask;
  */
 public final class DirectIo {
     /** Bytes per direct transfer, and the size of the buffers of {@link #newBuffer()}. */
-    public static final int BLOCK = 4 << 20;
+    public static final int BLOCK = 2 << 20;
 
     /** Offsets and lengths of direct transfers are multiples of this, and buffers are aligned to it. */
     public static final int ALIGNMENT = 64 << 10;
