@@ -4,6 +4,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.LinkOption;
@@ -74,8 +75,7 @@ public final class DirectIo {
     }
 
     private static InputStream buffered(Path path) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        return new ChannelInput(ch, 0);
+        return Channels.newInputStream(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
 
     /**
@@ -149,33 +149,6 @@ public final class DirectIo {
             while (buf.hasRemaining()) {
                 off += ch.write(buf);
             }
-        }
-    }
-
-    /** A file read through the page cache from {@code position} on (the fallback, and the tail of a direct read). */
-    private static final class ChannelInput extends InputStream {
-        private final FileChannel ch;
-
-        ChannelInput(FileChannel ch, long position) throws IOException {
-            this.ch = ch;
-            ch.position(position);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            // Bounded: the JDK stages each read through a native buffer of the requested size.
-            return ch.read(ByteBuffer.wrap(b, off, Math.min(len, 1 << 20)));
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
         }
     }
 
