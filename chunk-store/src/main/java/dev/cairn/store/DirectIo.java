@@ -118,19 +118,27 @@ public final class DirectIo {
         }
         int off = 0;
         try (ch) {
+            blocks:
             while (off < aligned) {
                 int n = Math.min(buffer.capacity(), aligned - off);
                 buffer.clear().put(content, off, n).flip();
-                try {
-                    while (buffer.hasRemaining()) {
-                        off += ch.write(buffer);
+                while (buffer.hasRemaining()) {
+                    int w;
+                    try {
+                        w = ch.write(buffer);
+                    } catch (IOException e) {
+                        if (off != 0) {
+                            throw e;
+                        }
+                        // The first direct write refused (EINVAL: an alignment the filesystem does not take).
+                        break blocks;
                     }
-                } catch (IOException e) {
-                    if (off != 0) {
-                        throw e;
+                    off += w;
+                    if (w == 0 || (off & (ALIGNMENT - 1)) != 0) {
+                        // A short transfer (a full disk ends so): the rest goes through the page cache, whose
+                        // error, if there is one, names the problem.
+                        break blocks;
                     }
-                    // The first direct write refused (EINVAL: an alignment the filesystem does not take).
-                    break;
                 }
             }
         }
