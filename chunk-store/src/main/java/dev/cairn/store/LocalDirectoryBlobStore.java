@@ -112,6 +112,13 @@ public final class LocalDirectoryBlobStore implements BlobStore {
                 Files.move(tmp, target);
             }
             forceDirectory(parent);
+        } catch (ObjectExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            // A full disk says only "No space left on device": name the repository and the object.
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            throw new IOException(root + ": cannot store " + name.path() + ": " + reason, e);
         } finally {
             Files.deleteIfExists(tmp);
         }
