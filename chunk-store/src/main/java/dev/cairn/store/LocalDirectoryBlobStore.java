@@ -84,6 +84,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         byte[] suffix = new byte[8];
         RANDOM.nextBytes(suffix);
         Path tmp = tmpDir.resolve(name.id() + "." + HexFormat.of().formatHex(suffix));
+        boolean stored = false;
         try {
             if (length >= DIRECT_WRITE_MIN) {
                 // A pack: written past the page cache (it is read back only by a restore or a check).
@@ -112,15 +113,21 @@ public final class LocalDirectoryBlobStore implements BlobStore {
                 Files.move(tmp, target);
             }
             forceDirectory(parent);
+            stored = true;
         } catch (ObjectExistsException e) {
             throw e;
         } catch (IOException e) {
             // A full disk says only "No space left on device": name the repository and the object.
-            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e.getMessage();
-            throw new IOException(root + ": cannot store " + name.path() + ": " + reason, e);
+            throw new IOException(root + ": cannot store " + name.path() + ": " + reason(e), e);
         } finally {
-            Files.deleteIfExists(tmp);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                if (stored) {
+                    throw e;
+                }
+                // The put failed already: its error is the one to report, not this cleanup's.
+            }
         }
     }
 
@@ -248,6 +255,20 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         if (parent != null) {
             forceDirectory(parent);
         }
+    }
+
+    /** Why a write failed, in words: the JDK names some failures only by their exception's type. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static void forceDirectory(Path dir) throws IOException {

@@ -45,6 +45,20 @@ class LocalDirectoryBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void aFailedPutNamesTheRepositoryTheObjectAndTheReason() throws IOException {
+        // The repository's tmp/ is a file: no object can be written, whatever the user.
+        Files.createDirectories(dir.resolve("repo"));
+        Files.writeString(dir.resolve("repo/tmp"), "not a directory");
+        for (int size : new int[] {10, LocalDirectoryBlobStore.DIRECT_WRITE_MIN}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put(data(7), new byte[size]))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith(dir.resolve("repo") + ": cannot store " + data(7).path() + ": ")
+                    .hasMessageNotContaining("null");
+        }
+        assertThat(store.stat(data(7))).isEmpty();
+    }
+
+    @Test
     void leftoversOfInterruptedPutsAreInvisible() throws IOException {
         Path tmp = dir.resolve("repo/tmp");
         Files.createDirectories(tmp);
