@@ -5,7 +5,8 @@
 #
 #   kernel          four successive Debian linux-source-6.1 trees synced in turn into one directory, rewriting only
 #                   files whose content changed: first backup, three incremental backups, a no-change backup,
-#                   repository size, restore of the last snapshot
+#                   repository size, restore of the last snapshot (each
+#                   restore to a new ext4 filesystem, loop-mounted)
 #   kernel-touched  the same series, but every file's mtime changes with each version (a re-extracted tree)
 #   small           1,000,000 files of 1-200 bytes: first backup, no-change backup, and find -printf for scale
 #   bigfile         one file of BIGFILE_GB (default 2) GiB, then 20 scattered 4 KiB edits: first backup, second
@@ -30,6 +31,7 @@ command -v borg >/dev/null || need+=(borgbackup)
 command -v rsync >/dev/null || need+=(rsync)
 command -v curl >/dev/null || need+=(curl)
 [ -x /usr/bin/time ] || need+=(time)
+command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq; apt-get install -y -qq "${need[@]}" > /dev/null; fi
 
 export CAIRN_JAVA_OPTS="-Xmx1g" CAIRN_PASSWORD=bench RESTIC_PASSWORD=bench BORG_PASSPHRASE=bench
@@ -59,9 +61,22 @@ backup() { # TOOL STEP TREE
   esac
 }
 
+# Each restore goes to a new, empty ext4 filesystem (an image under WORKDIR, loop-mounted). ext4 passes over inodes
+# freed in the last minutes when it allocates new ones (its recently_deleted check): a restore started right after
+# another tool's restored tree was removed spent a quarter of its CPU samples there, and the tool restoring first
+# never paid it. A fresh filesystem gives every tool the same start. Where no loop device can be mounted (not root,
+# none configured), restores go to a directory of WORKDIR as before, and the script says so.
+fresh_fs() { # DIR: mounts a new ext4 filesystem on DIR; fails when it cannot
+  local img="$work/restore.img"
+  rm -f "$img"
+  truncate -s 4G "$img" && mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$img" >/dev/null 2>&1 \
+    && mount -o loop "$img" "$1" 2>/dev/null || { rm -f "$img"; return 1; }
+}
+
 restore() { # TOOL STEP
-  local tool="$1" step="$2" target="$work/restore-$1"
+  local tool="$1" step="$2" target="$work/restore-$1" mounted=0
   rm -rf "$target"; mkdir -p "$target"
+  if fresh_fs "$target"; then mounted=1; else echo "restore to a directory of $work (no loop mount)" >&2; fi
   case "$tool" in
     cairn) measure cairn "$step" "$here/bin/cairn" --repo "$work/repos/cairn" --cache-dir "$work/caches/cairn" \
              restore latest --target "$target" ;;
@@ -71,6 +86,7 @@ restore() { # TOOL STEP
           (cd "$target" && measure borg "$step" env BORG_CACHE_DIR="$work/caches/borg" \
              borg extract "$work/repos/borg::$last") ;;
   esac
+  if [ "$mounted" = 1 ]; then umount "$target"; rm -f "$work/restore.img"; fi
   rm -rf "$target"
 }
 
