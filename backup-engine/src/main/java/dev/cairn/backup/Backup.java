@@ -73,8 +73,9 @@ import java.util.concurrent.atomic.LongAdder;
  * the chunk slots and the pack size, whatever the number of files or the size of the repository.
  *
  * <p>Commit order: packs, then the index files that cover them, then the snapshot. A shared lock is held (and
- * refreshed) throughout. A run that dies leaves only packs and index files; the next run finds packs that no
- * index covers, indexes them and reuses their blobs.
+ * refreshed) throughout. A run that dies leaves only packs and index files. The next run that sees a sign of it
+ * (the catalog's mark of a backup that did not finish, or the dead run's stale lock) lists the packs, indexes those
+ * no index file covers and reuses their blobs; other runs read only the index files.
  */
 public final class Backup {
     private static final int IN_FLIGHT_PER_THREAD = 4;
@@ -152,7 +153,13 @@ public final class Backup {
         Instant time = options.time() != null ? options.time() : repo.clock().instant();
         String host = options.host() != null ? options.host() : Repository.hostName();
         try (RepositoryLock lock = RepositoryLock.shared(repo); LockRefresher refresher = new LockRefresher(lock)) {
-            indexLeftovers(CatalogSync.sync(repo, catalog));
+            // Packs without an index file are left only by a backup that did not finish. Listing every pack to
+            // find them costs a request per thousand packs on S3 (and a stat per pack locally) on every run, so it
+            // is done only when there is a sign of one: this catalog's own unfinished backup, a stale lock (a
+            // writer that died holding it), or a catalog that knows nothing yet.
+            boolean leftovers = !catalog.hasIndexFiles() || catalog.backupUnfinished() || lock.staleLocksSeen();
+            indexLeftovers(leftovers ? CatalogSync.sync(repo, catalog) : CatalogSync.syncIndexes(repo, catalog));
+            catalog.backupUnfinished(true);
             reader = new MetadataReader(repo, catalog);
             scanReaders = ThreadLocal.withInitial(() -> {
                 MetadataReader r = new MetadataReader(repo, catalog);
@@ -229,6 +236,7 @@ public final class Backup {
                     name = SealedObjects.save(repo.store(), codec, ObjectType.SNAPSHOT, BlobKind.SNAPSHOT, raw);
                 }
                 catalog.cacheSnapshot(name.id(), raw);
+                catalog.backupUnfinished(false);
                 return new BackupResult(name.id(), parent == null ? null : parent.id(), summary, List.copyOf(warnings));
             } finally {
                 scanners.shutdownNow();

@@ -332,6 +332,58 @@ class BackupTest {
         }
     }
 
+    /** Counts the listings of packs (data objects). */
+    static final class PackListings extends dev.cairn.store.ForwardingBlobStore {
+        int count;
+
+        PackListings(dev.cairn.store.BlobStore inner) {
+            super(inner);
+        }
+
+        @Override
+        public synchronized List<dev.cairn.store.ObjectInfo> list(ObjectType type) throws IOException {
+            if (type == ObjectType.DATA) {
+                count++;
+            }
+            return inner.list(type);
+        }
+    }
+
+    @Test
+    void packsAreListedOnlyWhenAnEarlierBackupMayHaveDied() throws IOException {
+        PackListings listings = new PackListings(repo.store());
+        Repository watched = Repository.open(listings, "pw".toCharArray(), Clock.systemUTC());
+        Backup.run(watched, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        assertThat(listings.count).as("a catalog that knows nothing yet").isEqualTo(1);
+        Files.writeString(src.resolve("a/new.txt"), "new");
+        Backup.run(watched, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        assertThat(listings.count).as("after a run that finished").isEqualTo(1);
+
+        // A run that fails part way (a full disk) leaves packs without an index file...
+        byte[] more = new byte[300_000];
+        new Random(2).nextBytes(more);
+        Files.write(src.resolve("more.bin"), more);
+        Repository failing = Repository.open(new FullDiskStore(listings, 2), "pw".toCharArray(), Clock.systemUTC());
+        assertThatThrownBy(() -> Backup.run(failing, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE))
+                .hasMessageContaining("No space left on device");
+        assertThat(Checker.checkStructure(repo).unindexedPacks()).isPositive();
+        // ...which the next run lists, indexes and reuses.
+        BackupResult res = Backup.run(watched, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        assertThat(listings.count).isEqualTo(2);
+        assertThat(res.summary().dataAdded()).as("the failed run's chunks reused").isLessThan(more.length);
+        assertThat(Checker.checkStructure(repo).unindexedPacks()).isZero();
+        Backup.run(watched, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        assertThat(listings.count).isEqualTo(2);
+
+        // A stale lock (a writer, here or on another host, that died holding it) is a sign too.
+        dev.cairn.store.repo.RepositoryLock dead = dev.cairn.store.repo.RepositoryLock.shared(repo);
+        Repository later = Repository.open(listings, "pw".toCharArray(), Clock.offset(Clock.systemUTC(),
+                dev.cairn.store.repo.RepositoryLock.STALE_AFTER.plusMinutes(1)));
+        Backup.run(later, catalog, BackupOptions.of(List.of(src)), BackupProgress.NONE);
+        assertThat(listings.count).isEqualTo(3);
+        dead.close();
+    }
+
     @Test
     void excludesLeaveEntriesOut() throws IOException {
         Files.writeString(src.resolve("a/skip.tmp"), "temporary");

@@ -55,6 +55,7 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
 
     private static final byte[] META_REPOSITORY = "repository".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] META_BACKUP_UNFINISHED = "backup-unfinished".getBytes(StandardCharsets.US_ASCII);
     private static final List<String> FAMILIES = List.of("blobs", "packs", "index_files", "trees", "snapshots");
 
     static {
@@ -176,6 +177,32 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
         return v == null ? null : new String(v, StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Whether a backup that used this catalog began and did not finish (killed, or failed): packs it stored may be
+     * in the repository without an index file. {@link #backupUnfinished(boolean)} sets it before a backup stores
+     * anything and clears it once its snapshot is saved.
+     */
+    public boolean backupUnfinished() throws IOException {
+        try {
+            return metaString(META_BACKUP_UNFINISHED) != null;
+        } catch (RocksDBException e) {
+            throw new IOException("catalog read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks a backup as begun ({@code true}) or finished ({@code false}); see {@link #backupUnfinished()}. */
+    public void backupUnfinished(boolean unfinished) throws IOException {
+        try {
+            if (unfinished) {
+                db.put(meta, writeOptions, META_BACKUP_UNFINISHED, new byte[] {1});
+            } else {
+                db.delete(meta, writeOptions, META_BACKUP_UNFINISHED);
+            }
+        } catch (RocksDBException e) {
+            throw new IOException("catalog write failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Empties every table (keeping the repository binding), for a rebuild from the repository. */
     public void reset() throws IOException {
         byte[] low = new byte[0];
@@ -294,6 +321,14 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Whether the catalog knows any index file (an empty one has never been synced, or found none). */
+    public boolean hasIndexFiles() {
+        try (RocksIterator it = db.newIterator(indexFiles)) {
+            it.seekToFirst();
+            return it.isValid();
+        }
     }
 
     /** Known packs, with whether an index file covers each. */

@@ -34,8 +34,9 @@ public final class CatalogSync {
     }
 
     /**
-     * Syncs {@code catalog} with {@code repo}; returns the entries of packs no index file covers, so that a
-     * writer can store an index file for them.
+     * Syncs {@code catalog} with {@code repo}, listing every pack as well; returns the entries of packs no index
+     * file covers, so that a writer can store an index file for them. A backup asks for this only when an earlier
+     * one may have died (see {@link Catalog#backupUnfinished()}): on S3 the listing is a request per thousand packs.
      */
     public static Result sync(Repository repo, Catalog catalog) throws IOException {
         return sync(repo, catalog, true);
@@ -79,7 +80,7 @@ public final class CatalogSync {
                 catalog.addIndexFile(i.name().id(), entries);
                 read++;
             }
-            Map<BlobId, Boolean> packs = catalog.packs();
+            Map<BlobId, Boolean> packs = scanPacks ? catalog.packs() : Map.of();
             List<IndexEntry> unindexed = new ArrayList<>();
             int unindexedPacks = 0;
             for (ObjectInfo p : scanPacks ? repo.store().list(ObjectType.DATA) : List.<ObjectInfo>of()) {

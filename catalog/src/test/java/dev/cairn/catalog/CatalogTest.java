@@ -65,9 +65,17 @@ class CatalogTest {
         Repository repo = repo();
         List<BlobId> indexed = storeBlobs(repo, 40, true);
         List<BlobId> orphans = storeBlobs(repo, 7, false);
+        try (Catalog c = Catalog.open(tmp.resolve("readers"), repo.config().id())) {
+            CatalogSync.Result r = CatalogSync.syncIndexes(repo, c);
+            assertThat(r.indexFilesRead()).isEqualTo(1);
+            assertThat(r.unindexedPacks()).as("packs not listed").isZero();
+            assertThat(c.contains(orphans.get(0))).isFalse();
+        }
         try (Catalog c = Catalog.open(tmp.resolve("cat"), repo.config().id())) {
             assertThat(c.isFresh()).isTrue();
+            assertThat(c.hasIndexFiles()).isFalse();
             CatalogSync.Result r = CatalogSync.sync(repo, c);
+            assertThat(c.hasIndexFiles()).isTrue();
             assertThat(r.indexFilesRead()).isEqualTo(1);
             assertThat(r.unindexedPacks()).isEqualTo(1);
             assertThat(r.unindexedEntries()).extracting(e -> e.blob().id()).containsExactlyInAnyOrderElementsOf(orphans);
@@ -118,6 +126,25 @@ class CatalogTest {
             // The pack is still there but unindexed: it is found again through its header.
             assertThat(r.unindexedPacks()).isEqualTo(1);
             assertThat(c.contains(ids.get(0))).isTrue();
+        }
+    }
+
+    @Test
+    void theMarkOfAnUnfinishedBackupOutlivesTheProcessUntilCleared() throws IOException {
+        Repository repo = repo();
+        try (Catalog c = Catalog.open(tmp.resolve("cat"), repo.config().id())) {
+            assertThat(c.backupUnfinished()).isFalse();
+            c.backupUnfinished(true);
+        }
+        try (Catalog c = Catalog.open(tmp.resolve("cat"), repo.config().id())) {
+            assertThat(c.isFresh()).isFalse();
+            assertThat(c.backupUnfinished()).isTrue();
+            c.reset(); // a rebuild keeps it: the packs of the unfinished run are still unindexed
+            assertThat(c.backupUnfinished()).isTrue();
+            c.backupUnfinished(false);
+        }
+        try (Catalog c = Catalog.open(tmp.resolve("cat"), repo.config().id())) {
+            assertThat(c.backupUnfinished()).isFalse();
         }
     }
 

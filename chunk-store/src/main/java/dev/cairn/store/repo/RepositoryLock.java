@@ -34,6 +34,7 @@ public final class RepositoryLock implements AutoCloseable {
     private final boolean exclusive;
     private final Instant created;
     private ObjectName name;
+    private boolean staleSeen;
 
     @JsonPropertyOrder({"exclusive", "host", "pid", "user", "created", "refreshed"})
     record Doc(@JsonProperty("exclusive") boolean exclusive, @JsonProperty("host") String host,
@@ -73,7 +74,9 @@ public final class RepositoryLock implements AutoCloseable {
                 } catch (CorruptObjectException unreadable) {
                     continue;
                 }
-                if ((exclusive || d.exclusive()) && !isStale(repo, d)) {
+                boolean stale = isStale(repo, d);
+                lock.staleSeen |= stale;
+                if ((exclusive || d.exclusive()) && !stale) {
                     repo.store().delete(lock.name);
                     throw new RepositoryException.Locked(repo.store().location() + " is locked "
                             + (d.exclusive() ? "exclusively" : "(shared)") + " by pid " + d.pid() + " on " + d.host()
@@ -113,6 +116,14 @@ public final class RepositoryLock implements AutoCloseable {
             return true;
         }
         return d.host().equals(Repository.hostName()) && ProcessHandle.of(d.pid()).isEmpty();
+    }
+
+    /**
+     * Whether a stale lock was there when this one was taken: the mark of a process that ended (killed, or its host
+     * lost) without releasing it, and so perhaps of a backup whose last packs have no index file.
+     */
+    public boolean staleLocksSeen() {
+        return staleSeen;
     }
 
     /** Removes every stale lock; returns how many. */

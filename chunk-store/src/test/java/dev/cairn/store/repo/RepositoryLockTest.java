@@ -56,6 +56,24 @@ class RepositoryLockTest {
     }
 
     @Test
+    void aLockTellsWhetherItFoundAStaleOne() throws IOException {
+        ManualClock clock = new ManualClock();
+        Repository r = Repository.init(LocalDirectoryBlobStore.at(dir), RepositoryTest.FAST, RepositoryTest.PASS, clock);
+        RepositoryLock dead = RepositoryLock.shared(r); // a holder that stops refreshing, as a killed one does
+        try (RepositoryLock live = RepositoryLock.shared(r)) {
+            assertThat(live.staleLocksSeen()).as("another live shared lock").isFalse();
+        }
+        clock.now = clock.now.plus(RepositoryLock.STALE_AFTER).plusSeconds(1);
+        try (RepositoryLock later = RepositoryLock.shared(r)) {
+            assertThat(later.staleLocksSeen()).isTrue();
+        }
+        dead.close();
+        try (RepositoryLock after = RepositoryLock.shared(r)) {
+            assertThat(after.staleLocksSeen()).as("released").isFalse();
+        }
+    }
+
+    @Test
     void staleLocksAreIgnoredAndRefreshKeepsALockAlive() throws IOException {
         ManualClock clock = new ManualClock();
         Repository r = Repository.init(LocalDirectoryBlobStore.at(dir), RepositoryTest.FAST, RepositoryTest.PASS, clock);
@@ -67,6 +85,7 @@ class RepositoryLockTest {
         assertThatThrownBy(() -> RepositoryLock.shared(r)).isInstanceOf(RepositoryException.Locked.class);
         clock.now = clock.now.plus(Duration.ofMinutes(11));
         try (RepositoryLock s = RepositoryLock.shared(r)) {
+            assertThat(s.staleLocksSeen()).as("the unrefreshed exclusive lock").isTrue();
             assertThat(RepositoryLock.removeStale(r)).isEqualTo(1);
             assertThat(r.store().list(ObjectType.LOCK)).hasSize(1);
         }
