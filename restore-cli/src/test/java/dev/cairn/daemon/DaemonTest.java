@@ -31,6 +31,7 @@ class DaemonTest {
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger concurrent = new AtomicInteger();
     final AtomicInteger maxConcurrent = new AtomicInteger();
+    final AtomicInteger sizeListings = new AtomicInteger();
 
     DaemonConfig config(String yaml) throws IOException {
         Path f = tmp.resolve("cairn.yaml");
@@ -47,6 +48,7 @@ class DaemonTest {
     Daemon.CommandRunner runner(Map<String, Integer> failFirst) {
         return (args, env, out, err) -> {
             if (args[0].equals("stats")) {
+                sizeListings.incrementAndGet();
                 out.println("{\"repository_bytes\":123456}");
                 return 0;
             }
@@ -122,6 +124,11 @@ class DaemonTest {
             assertThat(d.stop()).isTrue();
         }
         assertThat(maxConcurrent.get()).as("runs never overlap").isEqualTo(1);
+        long backups = log.stream().filter(l -> l.startsWith("backup")).count();
+        long forgets = log.stream().filter(l -> l.startsWith("forget")).count();
+        assertThat(backups).isGreaterThanOrEqualTo(2);
+        assertThat((long) sizeListings.get()).as("after each forget, after backups at most hourly")
+                .isBetween(forgets - 1, forgets + 1);
         assertThat(log).contains("backup /srv/data --exclude *.tmp --tag nightly --threads 2 --read-limit 50.0 --json"
                 + " --upload-limit 20.0", "forget --keep-daily 7 --keep-weekly 4 --prune --json --upload-limit 20.0");
     }
