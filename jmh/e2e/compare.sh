@@ -15,7 +15,8 @@
 # Besides the command line, each backup step also runs in a cairn daemon started once per workload (the way the
 # container runs scheduled jobs): the step is asked for with POST /jobs/bench/run and timed from the daemon's /status
 # (start to end of the run, which includes the repository-size listing the daemon does after a backup at most
-# hourly: the first step), CPU from /proc, peak RSS from VmHWM reset before each step. The first step runs in a fresh JVM; later ones in a JVM that has run before.
+# hourly: the first step), CPU from /proc, peak RSS from VmHWM reset before each step. The first step runs in a
+# fresh JVM; later ones in a JVM that has run before.
 #
 # Installs restic, borgbackup, rsync and time when missing; downloads the kernel sources with apt-get download.
 # Every run: page cache dropped first, tools alternating (cairn, restic, borg) on the same tree state, JVM heap
