@@ -5,8 +5,8 @@
 #
 #   kernel          four successive Debian linux-source-6.1 trees synced in turn into one directory, rewriting only
 #                   files whose content changed: first backup, three incremental backups, a no-change backup,
-#                   repository size, restore of the last snapshot (each
-#                   restore to a new ext4 filesystem, loop-mounted)
+#                   repository size, restore of the last snapshot (each tool's to a new ext4 filesystem,
+#                   loop-mounted)
 #   kernel-touched  the same series, but every file's mtime changes with each version (a re-extracted tree)
 #   small           1,000,000 files of 1-200 bytes: first backup, no-change backup, and find -printf for scale
 #   bigfile         one file of BIGFILE_GB (default 2) GiB, then 20 scattered 4 KiB edits: first backup, second
