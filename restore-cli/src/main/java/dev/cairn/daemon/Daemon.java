@@ -291,8 +291,9 @@ public final class Daemon implements AutoCloseable {
     /**
      * Whether to list the repository for the size gauge after a run of {@code j}: after every forget (it may have
      * pruned), after a backup when the last listing is {@link #MEASURE_EVERY} old. The listing is a request per
-     * thousand packs on S3 (a stat per pack locally: 2.1-2.4 s for 125,000 packs, cold): for a large repository it
-     * would cost a nightly run more than the run itself, while the gauge moves by what one backup added.
+     * thousand packs on S3 (a stat per pack locally: 2.1-2.4 s for 125,000 packs, cold), while the gauge moves by
+     * what one backup added: backups scheduled every few minutes no longer pay it each time; a nightly one still
+     * lists after each run.
      */
     private boolean measureDue(DaemonConfig.Job j) {
         Instant last = measured;
