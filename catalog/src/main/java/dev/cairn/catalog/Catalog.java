@@ -26,6 +26,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
@@ -407,8 +408,19 @@ public final class Catalog implements BlobIndex, TreeCache, AutoCloseable {
         }
     }
 
+    /**
+     * Writes what the memtables hold to table files, then closes. Left in the write-ahead log instead, it would be
+     * replayed into memtables and written out by the next open: after a first backup of 78,580 files that is 24 MB
+     * of log and a quarter of a second at the start of the next run (each of the daemon's runs opens the catalog
+     * afresh). A failed flush is ignored: the log still holds the writes, and the next open replays them.
+     */
     @Override
     public void close() {
+        try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(f, handles);
+        } catch (RocksDBException | RuntimeException e) {
+            // Replayed from the log by the next open.
+        }
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }

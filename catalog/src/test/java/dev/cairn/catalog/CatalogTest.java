@@ -162,4 +162,38 @@ class CatalogTest {
             assertThat(c.cachedSnapshots()).isEmpty();
         }
     }
+    @Test
+    void closingLeavesNothingInTheLogForTheNextOpenToReplay() throws IOException {
+        Repository repo = repo();
+        Path dir = tmp.resolve("cat");
+        List<BlobId> ids = storeBlobs(repo, 200, true);
+        try (Catalog c = Catalog.open(dir, repo.config().id())) {
+            CatalogSync.syncIndexes(repo, c);
+            for (int i = 0; i < 2_000; i++) {
+                byte[] raw = new byte[500];
+                new Random(i).nextBytes(raw);
+                c.cacheTree(repo.newIdHasher().id(raw, 0, raw.length), raw);
+            }
+            assertThat(logBytes(dir)).as("writes go through the log").isGreaterThan(1_000_000);
+        }
+        assertThat(logBytes(dir)).as("the memtables were written to table files at close").isZero();
+        try (Catalog c = Catalog.open(dir, repo.config().id())) {
+            assertThat(c.isFresh()).isFalse();
+            for (BlobId id : ids) {
+                assertThat(c.contains(id)).isTrue();
+            }
+        }
+    }
+
+    private static long logBytes(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            long n = 0;
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().endsWith(".log") && !f.getFileName().toString().startsWith("LOG")) {
+                    n += java.nio.file.Files.size(f);
+                }
+            }
+            return n;
+        }
+    }
 }
