@@ -393,7 +393,7 @@ public final class Backup {
         try {
             if (options.excludes().oneFileSystem() && node.deviceId() != rootDevice) {
                 // Another filesystem's mount point: kept as an empty directory.
-                return CompletableFuture.completedFuture(finishDirectory(node, null, List.of()));
+                return CompletableFuture.completedFuture(finishDirectory(node, null, List.of(), false));
             }
             List<Child> children = list(dir);
             if (children == null || hasExcludeMarker(children)) {
@@ -402,7 +402,7 @@ public final class Backup {
             Tree parentTree = parent != null && parent.type() == NodeType.DIRECTORY
                     ? scanReaders.get().tree(parent.subtree()) : null;
             CompletableFuture<Node>[] entries = startEntries(children, parentTree, rootDevice);
-            return CompletableFuture.allOf(entries).thenApply(v -> finishListed(node, parent, entries));
+            return CompletableFuture.allOf(entries).thenApply(v -> finishListed(node, parent, parentTree, entries));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -466,7 +466,7 @@ public final class Backup {
     }
 
     /** The directory's node once every entry is done: the entries left out dropped, its tree saved. */
-    private Node finishListed(Node node, Node parent, CompletableFuture<Node>[] entries) {
+    private Node finishListed(Node node, Node parent, Tree parentTree, CompletableFuture<Node>[] entries) {
         List<Node> nodes = new ArrayList<>(entries.length);
         for (CompletableFuture<Node> f : entries) {
             Node n = f.join();
@@ -475,15 +475,38 @@ public final class Backup {
             }
         }
         try {
-            return finishDirectory(node, parent, nodes);
+            return finishDirectory(node, parent, nodes, parentTree != null && sameNodes(parentTree.nodes(), nodes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private Node finishDirectory(Node node, Node parent, List<Node> children) throws IOException {
-        BlobId tree = saveTree(new Tree(children),
-                parent != null && parent.type() == NodeType.DIRECTORY ? parent.subtree() : null);
+    /**
+     * Whether {@code nodes} are the parent tree's own node objects, every one of them and in its order. An entry
+     * keeps its parent node only when nothing but its atime moved (a directory, only when its tree id did not move
+     * either), so such a tree is the parent's tree: it needs no encoding and no hashing. In a run that changes
+     * little, that is nearly every directory.
+     */
+    private static boolean sameNodes(List<Node> parentNodes, List<Node> nodes) {
+        if (parentNodes.size() != nodes.size()) {
+            return false;
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (parentNodes.get(i) != nodes.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Saves the directory's tree (unless {@code parentsTree}: its entries are the parent tree's, see
+     * {@link #sameNodes}) and returns its node.
+     */
+    private Node finishDirectory(Node node, Node parent, List<Node> children, boolean parentsTree)
+            throws IOException {
+        BlobId parentTreeId = parent != null && parent.type() == NodeType.DIRECTORY ? parent.subtree() : null;
+        BlobId tree = parentsTree ? parentTreeId : saveTree(new Tree(children), parentTreeId);
         if (parent == null || parent.type() != NodeType.DIRECTORY) {
             dirsNew.increment();
         } else if (tree.equals(parent.subtree())) {

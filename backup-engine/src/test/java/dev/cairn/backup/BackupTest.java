@@ -133,6 +133,40 @@ class BackupTest {
     }
 
     @Test
+    void onlyTheDirectoriesAboveAChangeGetNewTrees() throws IOException {
+        BackupResult first = backup();
+        // Metadata only: the directory keeps as many entries, one of them no longer the parent's.
+        Files.setPosixFilePermissions(src.resolve("a/hello.txt"), PosixFilePermissions.fromString("rw-------"));
+        BackupResult second = backup();
+        assertThat(second.summary().dirsChanged()).as("a and the source root").isEqualTo(2);
+        assertThat(second.summary().dirsUnmodified()).as("a/b and empty").isEqualTo(2);
+        assertThat(second.summary().treeBlobs()).as("a, the source root and the snapshot's root").isEqualTo(3);
+        // One entry fewer.
+        Files.delete(src.resolve("a/b/copy.bin"));
+        BackupResult third = backup();
+        assertThat(third.summary().dirsChanged()).as("a/b, a and the source root").isEqualTo(3);
+        assertThat(third.summary().dirsUnmodified()).isEqualTo(1);
+        try (MetadataReader r = reader()) {
+            assertThat(lookup(r, second.snapshotId(), "a/b").subtree())
+                    .isEqualTo(lookup(r, first.snapshotId(), "a/b").subtree());
+            assertThat(lookup(r, second.snapshotId(), "a").subtree())
+                    .isNotEqualTo(lookup(r, first.snapshotId(), "a").subtree());
+            assertThat(lookup(r, second.snapshotId(), "a/hello.txt").mode()).isEqualTo(0600);
+            assertThat(lookup(r, third.snapshotId(), "a/b/copy.bin")).isNull();
+            assertThat(lookup(r, third.snapshotId(), "a/b/deep.txt")).isNotNull();
+            assertThat(lookup(r, third.snapshotId(), "empty").subtree())
+                    .isEqualTo(lookup(r, first.snapshotId(), "empty").subtree());
+        }
+        BackupResult fourth = backup();
+        assertThat(fourth.summary().dirsUnmodified()).isEqualTo(4);
+        assertThat(fourth.summary().treeBlobs()).isZero();
+        try (MetadataReader r = reader()) {
+            assertThat(r.resolve(fourth.snapshotId()).snapshot().tree())
+                    .isEqualTo(r.resolve(third.snapshotId()).snapshot().tree());
+        }
+    }
+
+    @Test
     void incrementalSeesEditsRenamesDeletionsAndPermissionChanges() throws IOException, InterruptedException {
         backup();
         Files.writeString(src.resolve("a/hello.txt"), "hello, world\n");
