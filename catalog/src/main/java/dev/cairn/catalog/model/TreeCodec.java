@@ -309,8 +309,13 @@ final class TreeCodec {
         List<BlobId> content = null;
         BlobId subtree = null;
         long fields = in.expect(5);
+        int next = 0;
         for (long f = 0; f < fields; f++) {
-            switch (in.key(NODE_KEYS)) {
+            int k = in.key(NODE_KEYS, next);
+            if (k >= 0) {
+                next = k + 1;
+            }
+            switch (k) {
                 case K_NAME -> name = FileName.of(in.byteString());
                 case K_TYPE -> type = in.nodeType();
                 case K_MODE -> mode = (int) in.integer();
@@ -362,7 +367,7 @@ final class TreeCodec {
             String xn = null;
             byte[] xv = null;
             for (long k = 0; k < xf; k++) {
-                switch (in.key(XATTR_KEYS)) {
+                switch (in.key(XATTR_KEYS, 0)) {
                     case 0 -> xn = in.text();
                     case 1 -> xv = in.byteString();
                     default -> in.skip();
@@ -438,12 +443,18 @@ final class TreeCodec {
             return s;
         }
 
-        /** Reads a text key; returns its index in {@code keys}, or -1 for a key not listed (its value follows). */
-        int key(byte[][] keys) throws CorruptObjectException {
+        /**
+         * Reads a text key; returns its index in {@code keys}, or -1 for a key not listed (its value follows). The
+         * search starts at {@code from} and wraps around: an encoder writes a node's keys in the order of
+         * {@code keys}, so the key after the last one found is nearly always the next, and a decoder that started
+         * from the first key compared many of a node's keys (several of one length) for every field.
+         */
+        int key(byte[][] keys, int from) throws CorruptObjectException {
             int n = (int) expect(3);
             int start = pos;
             pos += n;
-            for (int i = 0; i < keys.length; i++) {
+            for (int j = 0; j < keys.length; j++) {
+                int i = from + j < keys.length ? from + j : from + j - keys.length;
                 byte[] k = keys[i];
                 if (k.length == n && Arrays.equals(b, start, start + n, k, 0, n)) {
                     return i;
@@ -474,7 +485,7 @@ final class TreeCodec {
 
         NodeType nodeType() throws CorruptObjectException {
             int start = pos;
-            int i = key(TYPE_NAMES);
+            int i = key(TYPE_NAMES, 0);
             if (i < 0) {
                 pos = start;
                 throw new CorruptObjectException(what, "unknown entry type '" + text() + "'");

@@ -94,6 +94,34 @@ class MetadataCodecTest {
     }
 
     @Test
+    void keysInAnotherOrderDecodeTheSame() throws Exception {
+        Random r = new Random(6);
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            nodes.add(randomNode(r, i));
+        }
+        Tree tree = new Tree(nodes);
+        com.fasterxml.jackson.databind.ObjectMapper cbor =
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
+        com.fasterxml.jackson.databind.JsonNode generic = cbor.readTree(MetadataCodec.encodeTree(tree));
+        com.fasterxml.jackson.databind.node.ArrayNode shuffled = cbor.createArrayNode();
+        for (com.fasterxml.jackson.databind.JsonNode n : generic.get("nodes")) {
+            List<String> names = new ArrayList<>();
+            n.fieldNames().forEachRemaining(names::add);
+            Collections.shuffle(names, r);
+            com.fasterxml.jackson.databind.node.ObjectNode o = cbor.createObjectNode();
+            for (String k : names) {
+                o.set(k, n.get(k));
+            }
+            shuffled.add(o);
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) generic).set("nodes", shuffled);
+        byte[] reordered = cbor.writeValueAsBytes(generic);
+        assertThat(reordered).isNotEqualTo(MetadataCodec.encodeTree(tree));
+        assertThat(MetadataCodec.decodeTree(reordered, "t")).isEqualTo(tree);
+    }
+
+    @Test
     void garbageIsReportedAsCorrupted() {
         assertThatThrownBy(() -> MetadataCodec.decodeTree(new byte[] {1, 2, 3}, "tree 1234"))
                 .isInstanceOf(CorruptObjectException.class).hasMessageStartingWith("tree 1234 is corrupted");
