@@ -38,6 +38,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -218,7 +219,7 @@ public final class Backup {
                 for (int i = 0; i < options.sources().size(); i++) {
                     Path source = options.sources().get(i);
                     Node parentNode = parentRoot == null ? null : parentRoot.find(names.get(i));
-                    roots.add(entry(source, names.get(i), parentNode, -1));
+                    roots.add(entry(source, names.get(i), parentNode, -1, null, null));
                 }
                 List<Node> rootNodes = await(roots);
                 BlobId rootTree = saveTree(new Tree(rootNodes), parent == null ? null : parent.snapshot().tree());
@@ -347,8 +348,12 @@ public final class Backup {
         return out;
     }
 
-    /** Starts backing up one entry; the future yields null when it is left out. */
-    private CompletableFuture<Node> entry(Path path, FileName name, Node parent, long rootDevice) {
+    /**
+     * Starts backing up one entry; the future yields null when it is left out. {@code in} is the open listing of
+     * its directory (null for a source), where it is looked up by {@code fileName} alone.
+     */
+    private CompletableFuture<Node> entry(Path path, FileName name, Node parent, long rootDevice,
+            SecureDirectoryStream<Path> in, Path fileName) {
         if (failure.get() != null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -357,7 +362,7 @@ public final class Backup {
         }
         Node node;
         try {
-            node = attributes.read(path, name, options.force() ? null : parent);
+            node = attributes.read(path, name, options.force() ? null : parent, in, fileName);
         } catch (NoSuchFileException e) {
             warn(path, "vanished before it was read");
             return CompletableFuture.completedFuture(null);
@@ -395,38 +400,52 @@ public final class Backup {
                 // Another filesystem's mount point: kept as an empty directory.
                 return CompletableFuture.completedFuture(finishDirectory(node, null, List.of(), false));
             }
-            List<Child> children = list(dir);
-            if (children == null || hasExcludeMarker(children)) {
+            DirectoryStream<Path> ds = open(dir);
+            if (ds == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            Tree parentTree = parent != null && parent.type() == NodeType.DIRECTORY
-                    ? scanReaders.get().tree(parent.subtree()) : null;
-            CompletableFuture<Node>[] entries = startEntries(children, parentTree, rootDevice);
-            return CompletableFuture.allOf(entries).thenApply(v -> finishListed(node, parent, parentTree, entries));
+            // Open until every entry has been looked at: each is looked up in it by name (fstatat), not by a path
+            // the kernel walks from the root again.
+            try (ds) {
+                List<Child> children = list(ds);
+                if (hasExcludeMarker(children)) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                Tree parentTree = parent != null && parent.type() == NodeType.DIRECTORY
+                        ? scanReaders.get().tree(parent.subtree()) : null;
+                CompletableFuture<Node>[] entries = startEntries(children, parentTree, rootDevice,
+                        ds instanceof SecureDirectoryStream<Path> secure ? secure : null);
+                return CompletableFuture.allOf(entries)
+                        .thenApply(v -> finishListed(node, parent, parentTree, entries));
+            }
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** A directory's entry: its name (the bytes on disk) and its path. */
-    private record Child(FileName name, Path path) {
+    /** A directory's entry: its name (the bytes on disk), its path, and its name as a relative path. */
+    private record Child(FileName name, Path path, Path fileName) {
     }
 
-    /**
-     * The entries of {@code dir} sorted by name, or null when it vanished or cannot be listed (warned about).
-     */
-    private List<Child> list(Path dir) throws IOException {
-        List<Child> children = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                children.add(new Child(RawPaths.name(p), p));
-            }
+    /** Opens {@code dir} for listing, or returns null when it vanished or cannot be listed (warned about). */
+    private DirectoryStream<Path> open(Path dir) throws IOException {
+        try {
+            return Files.newDirectoryStream(dir);
         } catch (NoSuchFileException | NotDirectoryException e) {
             warn(dir, "vanished before it was listed");
             return null;
         } catch (AccessDeniedException e) {
             warn(dir, "permission denied");
             return null;
+        }
+    }
+
+    /** The entries of a directory, sorted by name. */
+    private static List<Child> list(DirectoryStream<Path> ds) {
+        List<Child> children = new ArrayList<>();
+        for (Path p : ds) {
+            Path fileName = p.getFileName();
+            children.add(new Child(RawPaths.whole(fileName), p, fileName));
         }
         // Sorted as a list, not as a Child[]: the JIT's sort is shared with every other sort of the run, and an
         // array of a type of its own made it trap and recompile (array_check) five times in a first backup.
@@ -454,13 +473,14 @@ public final class Backup {
     }
 
     /** Starts every entry of a listed directory, in name order, each against its parent entry. */
-    private CompletableFuture<Node>[] startEntries(List<Child> children, Tree parentTree, long rootDevice) {
+    private CompletableFuture<Node>[] startEntries(List<Child> children, Tree parentTree, long rootDevice,
+            SecureDirectoryStream<Path> in) {
         @SuppressWarnings("unchecked")
         CompletableFuture<Node>[] entries = new CompletableFuture[children.size()];
         ParentMerge.Walk parents = new ParentMerge.Walk(parentTree);
         for (int i = 0; i < entries.length; i++) {
             Child c = children.get(i);
-            entries[i] = entry(c.path(), c.name(), parents.find(c.name()), rootDevice);
+            entries[i] = entry(c.path(), c.name(), parents.find(c.name()), rootDevice, in, c.fileName());
         }
         return entries;
     }

@@ -14,6 +14,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.WrongMethodTypeException;
 import java.lang.reflect.Method;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
@@ -45,6 +47,15 @@ final class FileAttributes {
     }
 
     private static final MethodHandle[] UNIX = unixAccessors();
+    private static final Class<?> UNIX_ATTRIBUTES = unixAttributesClass();
+
+    private static Class<?> unixAttributesClass() {
+        try {
+            return Class.forName("sun.nio.fs.UnixFileAttributes");
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
 
     /**
      * Accessors of the JDK's own {@code sun.nio.fs.UnixFileAttributes}, which {@code readAttributes} with
@@ -73,9 +84,23 @@ final class FileAttributes {
         }
     }
 
-    private static Stat stat(Path path) throws IOException {
+    /**
+     * One {@code lstat} of {@code path}; with {@code in} (its directory, open), an {@code fstatat} of
+     * {@code fileName} relative to it, which spares the kernel the walk of every component of the path.
+     */
+    private static Stat stat(Path path, SecureDirectoryStream<Path> in, Path fileName) throws IOException {
         if (UNIX != null) {
-            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributes a = null;
+            if (in != null) {
+                a = in.getFileAttributeView(fileName, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+                if (!UNIX_ATTRIBUTES.isInstance(a)) {
+                    a = null; // another JDK's view: the path's own lstat below
+                }
+            }
+            if (a == null) {
+                a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            }
             try {
                 return new Stat((int) (long) UNIX[0].invokeExact((Object) a), (long) UNIX[1].invokeExact((Object) a),
                         (long) UNIX[2].invokeExact((Object) a), (long) UNIX[3].invokeExact((Object) a),
@@ -97,7 +122,7 @@ final class FileAttributes {
 
     /** The node for {@code path}, without content or subtree, with its xattrs. */
     Node read(Path path, FileName name) throws IOException {
-        return read(path, name, null);
+        return read(path, name, null, null, null);
     }
 
     /**
@@ -106,7 +131,13 @@ final class FileAttributes {
      * costs an open, two listxattr calls and a close per entry.
      */
     Node read(Path path, FileName name, Node parent) throws IOException {
-        Stat a = stat(path);
+        return read(path, name, parent, null, null);
+    }
+
+    /** {@link #read(Path, FileName, Node)}, the entry looked up in {@code in}, its open directory, when given. */
+    Node read(Path path, FileName name, Node parent, SecureDirectoryStream<Path> in, Path fileName)
+            throws IOException {
+        Stat a = stat(path, in, fileName);
         int mode = a.mode();
         NodeType type = switch (mode & S_IFMT) {
             case 0100000 -> NodeType.FILE;
