@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads one entry's metadata with a single {@code lstat} (plus {@code listxattr} for files and directories) and
- * turns it into a {@link Node}. User and group names are looked up once per id.
+ * Reads one entry's metadata with a single {@code lstat}, or {@code fstatat} relative to its open directory (plus
+ * {@code listxattr} for files and directories), and turns it into a {@link Node}. User and group names are looked
+ * up once per id.
  */
 final class FileAttributes {
     private static final String ATTRS = "unix:mode,ino,dev,rdev,nlink,uid,gid,size,ctime,lastModifiedTime,lastAccessTime";

@@ -11,6 +11,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.util.Comparator;
@@ -35,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The scan hot path per file, over a generated tree of 20,000 small files in 100 directories (page cache warm):
  * {@code listAndStat} lists every directory and reads one {@code lstat} per entry through the JDK (the floor, as
- * {@code find} does it); {@code noChangeBackup} is a whole incremental backup in which nothing changed: listing,
+ * {@code find} does it); {@code listAndStatAt} the same with each entry looked up in its open directory
+ * ({@code fstatat}, as the backup does); {@code noChangeBackup} is a whole incremental backup in which nothing changed: listing,
  * one {@code lstat} per entry, the merge with the parent snapshot's trees, tree encoding and the snapshot commit.
  * Score: microseconds per file.
  *
@@ -96,6 +99,24 @@ public class ScanBenchmark {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
                     for (Path f : files) {
                         sum += Files.readAttributes(f, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(FILES)
+    public long listAndStatAt() throws IOException {
+        long sum = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tree)) {
+            for (Path d : dirs) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                    SecureDirectoryStream<Path> at = (SecureDirectoryStream<Path>) files;
+                    for (Path f : files) {
+                        sum += at.getFileAttributeView(f.getFileName(), PosixFileAttributeView.class,
+                                LinkOption.NOFOLLOW_LINKS).readAttributes().size();
                     }
                 }
             }
