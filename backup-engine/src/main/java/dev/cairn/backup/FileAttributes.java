@@ -6,7 +6,9 @@ import dev.cairn.catalog.model.NodeType;
 import dev.cairn.catalog.model.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.lang.invoke.MethodHandle;
@@ -93,8 +95,17 @@ final class FileAttributes {
         if (UNIX != null) {
             PosixFileAttributes a = null;
             if (in != null) {
-                a = in.getFileAttributeView(fileName, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .readAttributes();
+                try {
+                    a = in.getFileAttributeView(fileName, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .readAttributes();
+                } catch (NoSuchFileException | AccessDeniedException e) {
+                    throw e; // warned about by the caller, under the whole path
+                } catch (IOException e) {
+                    // The JDK names only the entry; the message names the whole path.
+                    String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                            ? f.getReason() : e.getMessage();
+                    throw new IOException(path + ": " + why, e);
+                }
                 if (!UNIX_ATTRIBUTES.isInstance(a)) {
                     a = null; // another JDK's view: the path's own lstat below
                 }
