@@ -68,8 +68,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The calling thread walks the sources depth first, one {@code lstat} per entry (an {@code fstatat} by name in
  * the directory's open listing), entries in name order, in step with the parent snapshot's trees (read from the
  * catalog's tree cache): an unchanged file reuses its chunk list without being opened, and a directory whose
- * entries all kept their parent nodes keeps the parent's tree without encoding it. Files to read go to {@code threads} workers, at most a few per worker in flight,
- * which read and chunk them; each chunk is copied into one of a few reused slots and handed to {@code threads}
+ * entries all kept their parent nodes keeps the parent's tree without encoding it. Files to read go to
+ * {@code threads} workers, at most a few per worker in flight, which read and chunk them; each chunk is copied into one of a few reused slots and handed to {@code threads}
  * sealers, which id, deduplicate, compress, encrypt and pack it, so one large file keeps every core busy. A
  * directory's tree is built and stored when its last child is done. Memory is bounded by the number of workers,
  * the chunk slots and the pack size, whatever the number of files or the size of the repository.

@@ -132,21 +132,12 @@ final class FileAttributes {
                 nanos((FileTime) a.get("ctime")));
     }
 
-    /** The node for {@code path}, without content or subtree, with its xattrs. */
-    Node read(Path path, FileName name) throws IOException {
-        return read(path, name, null, null, null);
-    }
-
     /**
-     * The node for {@code path}, without content or subtree. When {@code parent} describes the same entry with
-     * the same ctime, its xattrs are taken instead of listed again: changing an xattr moves ctime, and listing
-     * costs an open, two listxattr calls and a close per entry.
+     * The node for {@code path}, without content or subtree. When {@code parent} (may be null) describes the same
+     * entry with the same ctime, its xattrs are taken instead of listed again: changing an xattr moves ctime, and
+     * listing costs an open, two listxattr calls and a close per entry. With {@code in}, the entry's open directory,
+     * it is looked up there by {@code fileName}.
      */
-    Node read(Path path, FileName name, Node parent) throws IOException {
-        return read(path, name, parent, null, null);
-    }
-
-    /** {@link #read(Path, FileName, Node)}, the entry looked up in {@code in}, its open directory, when given. */
     Node read(Path path, FileName name, Node parent, SecureDirectoryStream<Path> in, Path fileName)
             throws IOException {
         Stat a = stat(path, in, fileName);
