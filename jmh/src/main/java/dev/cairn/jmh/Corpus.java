@@ -4,11 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
-/** Benchmark inputs: real source code (the Python standard library, when installed) and random bytes. */
+/**
+ * Benchmark inputs: real source code (the Python standard library, when installed) and random bytes; and the removal
+ * of the trees and repositories benchmarks make.
+ */
 final class Corpus {
     private Corpus() {
     }
@@ -20,6 +24,18 @@ final class Corpus {
             case "random" -> random(size);
             default -> throw new IllegalArgumentException("corpus kind '" + kind + "' is not text or random");
         };
+    }
+
+    /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static byte[] random(int size) {

@@ -12,10 +12,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * First backups of one tree, one after another in one JVM, each into a new local repository (default settings:
@@ -55,7 +53,7 @@ public final class WarmFirstBackups {
                 shell(before);
             }
             Path dir = work.resolve("cairn-warm");
-            delete(dir);
+            Corpus.delete(dir);
             Repository repo = Repository.init(LocalDirectoryBlobStore.at(dir.resolve("repo")),
                     Repository.InitOptions.defaults(), "bench".toCharArray(), Clock.systemUTC());
             shell("sync; [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches || true");
@@ -71,24 +69,13 @@ public final class WarmFirstBackups {
                     (cpu1 - cpu0) / 1e9, r.snapshotId().substring(0, 8));
             System.gc();
         }
-        delete(work.resolve("cairn-warm"));
+        Corpus.delete(work.resolve("cairn-warm"));
     }
 
     private static void shell(String command) throws IOException, InterruptedException {
         int rc = new ProcessBuilder("sh", "-c", command).inheritIO().start().waitFor();
         if (rc != 0) {
             throw new IOException("'" + command + "' exited with " + rc);
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
